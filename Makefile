@@ -1,0 +1,73 @@
+# Rode draden — the two commands are `make run` and `make test`; everything else is a helper.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+# uv reads the system's certificate store (as pip does here), not only its own.
+export UV_NATIVE_TLS := 1
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help install run test lint format migrations messages vendor lock lock-upgrade clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# Reinstall only when the lock changes; --frozen installs exactly what uv.lock says.
+$(VENV)/.synced: pyproject.toml uv.lock | $(BIN)/uv
+	$(BIN)/uv sync --frozen --python $(BIN)/python
+	@touch $@
+
+install: $(VENV)/.synced ## create .venv and install the locked dependencies
+
+run: install ## set up, load demo data and serve on http://127.0.0.1:8000
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@echo "Rode draden: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install ## run the whole test suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install ## ruff check, ruff format --check, makemigrations --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=rodedraden.settings.test $(MANAGE) makemigrations --check --dry-run
+
+format: install ## format the code and fix what ruff can fix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations: install ## make migrations for changed models
+	$(MANAGE) makemigrations
+
+messages: install ## update the Dutch catalogue and compile it (needs gettext)
+	$(MANAGE) makemessages --locale nl --no-obsolete --add-location file --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/vendor/*' --ignore 'var/*'
+	$(MANAGE) compilemessages --locale nl --ignore '.venv/*'
+
+vendor: ## copy the front-end packages from npm into static/vendor
+	npm ci --no-audit --no-fund
+	rm -rf static/vendor && mkdir -p static/vendor/bootstrap/css static/vendor/bootstrap/js static/vendor/htmx
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css{,.map} static/vendor/bootstrap/css/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js{,.map} static/vendor/bootstrap/js/
+	cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor/htmx/
+
+lock: $(BIN)/uv ## update uv.lock after editing pyproject.toml
+	$(BIN)/uv lock
+
+lock-upgrade: $(BIN)/uv ## upgrade every locked dependency within pyproject's pins
+	$(BIN)/uv lock --upgrade
+
+clean: ## remove the virtual environment and local data
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

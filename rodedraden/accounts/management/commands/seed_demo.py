@@ -1,0 +1,34 @@
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+
+class Command(BaseCommand):
+    help = _(
+        "Create the demo data: the oversight bodies, one user per role and one member per body. "
+        "Idempotent: running it again changes nothing."
+    )
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                _("Demo data is not allowed here (DEMO_DATA_ALLOWED is off): it has known logins.")
+            )
+        password = settings.DEMO_PASSWORD
+        logins = []
+        with transaction.atomic():
+            for app_config in apps.get_app_configs():
+                module_name = f"{app_config.name}.demo"
+                if find_spec(module_name) is None:
+                    continue
+                logins.extend(import_module(module_name).seed(password=password))
+        self.stdout.write(self.style.SUCCESS(_("Demo data is ready. Demo logins:")))
+        width = max(len(login.username) for login in logins)
+        for login in logins:
+            self.stdout.write(f"  {login.username.ljust(width)}  {login.description}")
+        self.stdout.write(_("Password for every demo login: %(password)s") % {"password": password})

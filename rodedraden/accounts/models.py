@@ -1,0 +1,71 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """What a person does in Rode draden. Exactly one per user."""
+
+    MEMBER = "lid", _("Body member")
+    CHAIR = "voorzitter", _("Chair")
+    READER = "lezer", _("Reader")
+    ADMIN = "beheerder", _("Administrator")
+
+
+class RodeDradenUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in. The role decides what they can do.
+
+    Administrators (functioneel beheer) manage everything in the Django admin, so the role
+    ``beheerder`` is what grants admin access: ``is_staff`` and ``is_superuser`` follow it.
+    """
+
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.MEMBER, db_index=True
+    )
+    job_title = models.CharField(
+        _("job title"),
+        max_length=150,
+        blank=True,
+        help_text=_("For example: burgemeester, lid concerndirectie, secretaris rekenkamer."),
+    )
+
+    objects = RodeDradenUserManager()
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ("last_name", "first_name", "username")
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        is_admin = self.role == Role.ADMIN
+        self.is_staff = is_admin
+        self.is_superuser = is_admin
+        if kwargs.get("update_fields") is not None and "role" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "is_staff", "is_superuser"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_member(self) -> bool:
+        return self.role == Role.MEMBER
+
+    @property
+    def is_chair(self) -> bool:
+        return self.role == Role.CHAIR
+
+    @property
+    def is_reader(self) -> bool:
+        return self.role == Role.READER
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN

@@ -1,0 +1,21 @@
+"""Settings for the test suite (pytest).
+
+The database and the broker still come from the environment, so CI runs the same suite once
+against PostgreSQL and Redis and once in the embedded mode.
+"""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "django-insecure-test-key-only-for-the-test-suite"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so that a worker process started by a test sees the same data.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+LOGGING["root"]["level"] = "WARNING"
+LOGGING["loggers"]["django"]["level"] = "WARNING"

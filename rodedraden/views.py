@@ -1,0 +1,52 @@
+"""Site-wide views: the start page per role and the health endpoint.
+
+This module composes the apps (it is the top of the URL tree), so it may read from any of them.
+"""
+
+import logging
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from django.views.generic import TemplateView
+
+from rodedraden.accounts.models import Role
+from signals.selectors import body_list
+
+logger = logging.getLogger(__name__)
+
+
+class HomeView(TemplateView):
+    """The start page: what the signed-in user can do, by role."""
+
+    template_names_by_role = {
+        Role.MEMBER: "home/member.html",
+        Role.CHAIR: "home/chair.html",
+        Role.READER: "home/reader.html",
+        Role.ADMIN: "home/admin.html",
+    }
+
+    def get_template_names(self):
+        return [self.template_names_by_role[Role(self.request.user.role)]]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["bodies"] = body_list(fetched_by=self.request.user)
+        return context
+
+
+@login_not_required
+@require_safe
+@never_cache
+def health(request):
+    """Liveness and readiness for load balancers and container health checks."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: database unreachable")
+        return JsonResponse({"status": "error", "database": "error"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

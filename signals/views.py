@@ -1,0 +1,25 @@
+from django.views.generic import DetailView, ListView
+
+from . import selectors
+
+
+class BodyListView(ListView):
+    template_name = "signals/body_list.html"
+    context_object_name = "bodies"
+
+    def get_queryset(self):
+        return selectors.body_list(fetched_by=self.request.user)
+
+
+class BodyDetailView(DetailView):
+    template_name = "signals/body_detail.html"
+    context_object_name = "body"
+
+    def get_queryset(self):
+        return selectors.body_list(fetched_by=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["kind"] = self.object.kind_spec
+        context["members"] = selectors.body_members(body=self.object, fetched_by=self.request.user)
+        return context
