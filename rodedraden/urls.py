@@ -2,15 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from . import views
-
-admin.site.site_header = _("Rode draden – administration")
-admin.site.site_title = _("Rode draden")
-admin.site.index_title = _("Functional administration")
 
 account_patterns = [
     path(
@@ -57,12 +51,6 @@ urlpatterns = [
     path("account/", include(account_patterns)),
     # Switching language works before signing in too (the login page has the switcher).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    # One way in: the admin uses the site's login (and later its second factor).
-    path(
-        "admin/login/",
-        login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
-    ),
     path("admin/", admin.site.urls),
     path("", include("signals.urls")),
 ]
-

@@ -1,9 +1,16 @@
 from django.views.generic import DetailView, ListView
 
+from rodedraden.accounts.access import RoleRequiredMixin
+from rodedraden.accounts.models import Role
+
 from . import selectors
 
+# Readers see the shared conclusions of the bodies, not the bodies' own pages.
+BODY_ROLES = (Role.MEMBER, Role.CHAIR, Role.ADMIN)
 
-class BodyListView(ListView):
+
+class BodyListView(RoleRequiredMixin, ListView):
+    allowed_roles = BODY_ROLES
     template_name = "signals/body_list.html"
     context_object_name = "bodies"
 
@@ -11,7 +18,8 @@ class BodyListView(ListView):
         return selectors.body_list(fetched_by=self.request.user)
 
 
-class BodyDetailView(DetailView):
+class BodyDetailView(RoleRequiredMixin, DetailView):
+    allowed_roles = BODY_ROLES
     template_name = "signals/body_detail.html"
     context_object_name = "body"
 

@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+
+# Access follows from the role of a user, not from Django's groups.
+admin.site.unregister(Group)
 
 
 @admin.register(User)

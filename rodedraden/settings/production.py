@@ -6,7 +6,7 @@ Refuses to start without a real ``SECRET_KEY`` and passes
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = False
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=False)

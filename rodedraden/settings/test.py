@@ -4,10 +4,12 @@ The database and the broker still come from the environment, so CI runs the same
 against PostgreSQL and Redis and once in the embedded mode.
 """
 
-from .base import *  # noqa: F403
+import warnings
+
+from .base import *
 
 DEBUG = False
-SECRET_KEY = "django-insecure-test-key-only-for-the-test-suite"
+SECRET_KEY = "django-insecure-test-key-only-for-the-test-suite"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
@@ -19,3 +21,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 LOGGING["root"]["level"] = "WARNING"
 LOGGING["loggers"]["django"]["level"] = "WARNING"
+
+# Static files are served from the app directories by WhiteNoise, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")

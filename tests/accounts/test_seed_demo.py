@@ -1,0 +1,53 @@
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.core.serializers import serialize
+
+from rodedraden.accounts.models import Role, User
+from signals.models import Membership, OversightBody
+
+
+def snapshot() -> str:
+    models = [m for m in apps.get_models() if m._meta.app_label in {"accounts", "signals"}]
+    return "\n".join(serialize("json", m.objects.order_by("pk")) for m in models)
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_the_bodies_and_a_user_per_role(capsys):
+    call_command("seed_demo")
+    assert sorted(OversightBody.objects.values_list("kind", flat=True)) == sorted(
+        ["rekenkamer", "klachtencommissaris", "bezwarencommissie", "fg", "ombudsman"]
+    )
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    for body in OversightBody.objects.all():
+        assert Membership.objects.filter(body=body, user__role=Role.MEMBER).count() == 1
+    chair = User.objects.get(username="voorzitter")
+    assert chair.check_password("rode-draden-demo")
+    output = capsys.readouterr().out
+    assert "voorzitter" in output
+    assert "lid-fg" in output
+    assert "rode-draden-demo" in output
+
+
+@pytest.mark.django_db
+def test_seed_demo_twice_changes_nothing():
+    call_command("seed_demo")
+    before = snapshot()
+    call_command("seed_demo")
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_seed_demo_leaves_changes_by_the_administrator_alone():
+    call_command("seed_demo")
+    User.objects.filter(username="voorzitter").update(first_name="Anders")
+    call_command("seed_demo")
+    assert User.objects.get(username="voorzitter").first_name == "Anders"
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_where_demo_data_is_not_allowed(settings):
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    assert not User.objects.exists()

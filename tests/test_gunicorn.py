@@ -1,0 +1,98 @@
+"""The web command of docker-compose.yml, started outside Docker against the test database."""
+
+import http.client
+import json
+import socket
+import subprocess
+import time
+from typing import NamedTuple
+
+import pytest
+
+from tests.compose import PROJECT_ROOT, compose_command, database_url_for_subprocess, venv_env
+
+STARTUP_TIMEOUT = 30  # seconds
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Response(NamedTuple):
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+
+def get(port: int, path: str) -> Response:
+    """GET, without following redirects."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return Response(response.status, response.headers, response.read())
+    finally:
+        connection.close()
+
+
+def wait_until_healthy(process: subprocess.Popen, port: int, log) -> Response:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            response = get(port, "/health/")
+        except OSError as error:  # not listening yet
+            last_error = error
+        else:
+            if response.status == 200:
+                return response
+            last_error = AssertionError(f"{response.status} {response.body!r}")
+        time.sleep(0.2)
+    pytest.fail(
+        f"/health/ did not answer 200 within {STARTUP_TIMEOUT} s ({last_error!r}):\n"
+        f"{log.read_text()}"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_web_command_serves_the_health_check_and_the_login_redirect(tmp_path):
+    port = free_port()
+    env = venv_env(
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="2",
+        DJANGO_SETTINGS_MODULE="rodedraden.settings.test",
+        DATABASE_URL=database_url_for_subprocess(),
+        # The host the requests below are sent to, whatever the surrounding environment says.
+        ALLOWED_HOSTS="127.0.0.1",
+        # Gunicorn's control socket goes here instead of replacing the one of a gunicorn that
+        # runs in ~/.gunicorn/ already.
+        XDG_RUNTIME_DIR=str(tmp_path),
+    )
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            compose_command("web"),
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        health = wait_until_healthy(process, port, log)
+        assert health.headers["Content-Type"] == "application/json"
+        assert json.loads(health.body) == {"status": "ok", "database": "ok"}
+
+        home = get(port, "/")
+        assert home.status == 302
+        assert home.headers["Location"] == "/account/inloggen/?next=/"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

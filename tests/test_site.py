@@ -1,0 +1,113 @@
+"""The site shell: start page per role, health endpoint, landmarks, language switch."""
+
+from unittest import mock
+
+import pytest
+from django.db import DatabaseError
+
+from rodedraden.accounts.models import Role
+from tests.factories import UserFactory
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "template", "words"),
+    [
+        (Role.MEMBER, "home/member.html", ["signalen", "Uw organen"]),
+        (Role.CHAIR, "home/chair.html", ["beraad", "Deelnemende organen"]),
+        (Role.READER, "home/reader.html", ["memo"]),
+        (Role.ADMIN, "home/admin.html", ["/admin/signals/oversightbody/"]),
+    ],
+)
+def test_every_role_has_a_start_page_that_says_what_it_can_do(client, role, template, words):
+    user = UserFactory(role=role, first_name="Kim")
+    client.force_login(user)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert template in [t.name for t in response.templates]
+    html = response.content.decode()
+    assert "Welkom, Kim" in html
+    for word in words:
+        assert word in html
+
+
+@pytest.mark.django_db
+def test_a_member_without_a_body_is_told_what_to_do(client):
+    client.force_login(UserFactory(role=Role.MEMBER))
+    assert "functioneel beheerder" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_page_shell_is_accessible(client, member):
+    client.force_login(member)
+    html = client.get("/").content.decode()
+    assert '<html lang="nl">' in html
+    assert 'href="#main"' in html  # skip link
+    assert '<main id="main"' in html
+    assert "<header" in html
+    assert "<footer" in html
+    assert "<nav" in html
+    assert 'for="language-select"' in html
+    # Everything is vendored: no third-party host is referenced, nothing inline.
+    assert "https://" not in html
+    assert "<script>" not in html
+    assert "style=" not in html
+
+
+@pytest.mark.django_db
+def test_switching_to_english(client, member):
+    client.force_login(member)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Welcome," in html
+
+
+@pytest.mark.django_db
+def test_the_login_page_works_and_signs_in(client, member):
+    assert client.get("/account/inloggen/").status_code == 200
+    response = client.post(
+        "/account/inloggen/?next=/organen/",
+        {"username": "lid", "password": "een-lang-testwachtwoord", "next": "/organen/"},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/organen/"
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_gets_a_clear_dutch_error(client, member):
+    response = client.post("/account/inloggen/", {"username": "lid", "password": "fout"})
+    assert response.status_code == 200
+    assert "Voer een juiste gebruikersnaam en wachtwoord in" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_sign_out_is_a_post_and_ends_the_session(client, member):
+    client.force_login(member)
+    response = client.post("/account/uitloggen/")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_health_reports_the_database(client):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response.headers["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_health_says_so_when_the_database_is_down(client):
+    with mock.patch("rodedraden.views.connection.cursor", side_effect=DatabaseError("down")):
+        response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "error"}
+
+
+@pytest.mark.django_db
+def test_dutch_is_the_language_whatever_the_browser_asks(client, member):
+    client.force_login(member)
+    response = client.get("/", headers={"accept-language": "en-US,en;q=0.9"})
+    assert response.headers["Content-Language"] == "nl"
+    assert '<html lang="nl">' in response.content.decode()
