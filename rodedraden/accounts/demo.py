@@ -54,5 +54,6 @@ def seed(*, password: str) -> list[DemoLogin]:
             last_name=last_name,
             job_title=job_title,
         )
-        logins.append(DemoLogin(username, f"{role.label} ({job_title})"))
+        same = str(role.label).lower() == job_title.lower()
+        logins.append(DemoLogin(username, role.label if same else f"{role.label} ({job_title})"))
     return logins
