@@ -111,3 +111,41 @@ def test_dutch_is_the_language_whatever_the_browser_asks(client, member):
     response = client.get("/", headers={"accept-language": "en-US,en;q=0.9"})
     assert response.headers["Content-Language"] == "nl"
     assert '<html lang="nl">' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_forgotten_password_can_be_reset_by_e_mail(client, member):
+    import re
+
+    from django.core import mail
+
+    response = client.post("/account/wachtwoord-vergeten/", {"email": member.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/]+(/account/wachtwoord-herstellen/\S+/)", mail.outbox[0].body)
+    assert link, mail.outbox[0].body
+    response = client.get(link.group(1), follow=True)
+    assert response.status_code == 200
+    assert response.context["validlink"] is True
+    new_password = "een-heel-nieuw-wachtwoord"
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assert response.status_code == 302
+    assert client.login(username="lid", password=new_password)
+
+
+@pytest.mark.django_db
+def test_a_weak_new_password_is_refused_in_dutch(client, member):
+    client.force_login(member)
+    response = client.post(
+        "/account/wachtwoord-wijzigen/",
+        {
+            "old_password": "een-lang-testwachtwoord",
+            "new_password1": "kort",
+            "new_password2": "kort",
+        },
+    )
+    assert response.status_code == 200
+    assert "Dit wachtwoord is te kort" in response.content.decode()
