@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON ?= python3
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
@@ -20,12 +20,14 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(BIN)/uv:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Rode draden needs Python 3.11 (set PYTHON=/path/to/python3.11)")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-# Reinstall only when the lock changes; --frozen installs exactly what uv.lock says.
+# Reinstall only when the lock changes; --locked installs exactly what uv.lock says and fails
+# when pyproject.toml was changed without `make lock`.
 $(VENV)/.synced: pyproject.toml uv.lock | $(BIN)/uv
-	$(BIN)/uv sync --frozen --python $(BIN)/python
+	$(BIN)/uv sync --locked --python $(BIN)/python
 	@touch $@
 
 install: $(VENV)/.synced ## create .venv and install the locked dependencies
@@ -37,7 +39,7 @@ run: install ## set up, load demo data and serve on http://127.0.0.1:8000
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install ## run the whole test suite
-	$(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=rodedraden.settings.test $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install ## ruff check, ruff format --check, makemigrations --check
 	$(BIN)/ruff check .

@@ -33,11 +33,18 @@ class MembershipSavingMixin:
 
 
 class MembershipInline(admin.TabularInline):
+    """Memberships are added or removed, never moved to another user or body (the welcome
+    belongs to the person who joined)."""
+
     model = Membership
     extra = 0
     autocomplete_fields = ("user",)
     readonly_fields = ("created_at", "welcomed_at")
     fields = ("user", "created_at", "welcomed_at")
+
+    def has_change_permission(self, request, obj=None):
+        # Existing rows are shown read-only; new rows can be added and old ones deleted.
+        return False
 
 
 class UserMembershipInline(MembershipInline):
@@ -77,6 +84,11 @@ class MembershipAdmin(MembershipSavingMixin, admin.ModelAdmin):
     @admin.display(description=_("kind"), ordering="body__kind")
     def body_kind(self, obj):
         return obj.body.kind_spec.label
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:  # an existing membership is not moved to another user or body
+            return (*self.readonly_fields, "user", "body")
+        return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
         self._save_membership(obj)

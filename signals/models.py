@@ -17,7 +17,10 @@ class OversightBodyQuerySet(models.QuerySet):
         if user.role in (Role.ADMIN, Role.CHAIR):
             return self
         if user.role == Role.MEMBER:
-            return self.filter(is_active=True, memberships__user=user)
+            # A subquery, not a join: counts annotated on top must see every membership.
+            return self.filter(
+                is_active=True, pk__in=Membership.objects.filter(user=user).values("body")
+            )
         return self.none()
 
 

@@ -1,4 +1,4 @@
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from rodedraden.accounts.models import User
 
@@ -6,8 +6,10 @@ from .models import Membership, OversightBody
 
 
 def body_list(*, fetched_by: User) -> QuerySet[OversightBody]:
-    """The bodies a user may see, each with its number of members."""
-    return OversightBody.objects.for_user(fetched_by).annotate(member_count=Count("memberships"))
+    """The bodies a user may see, each with its number of active members."""
+    return OversightBody.objects.for_user(fetched_by).annotate(
+        member_count=Count("memberships", filter=Q(memberships__user__is_active=True))
+    )
 
 
 def body_members(*, body: OversightBody, fetched_by: User) -> QuerySet[User]:

@@ -1,10 +1,15 @@
 import logging
+from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
 from rodedraden.accounts.models import User
@@ -41,8 +46,10 @@ def membership_create(*, user: User, body: OversightBody, notify: bool = True) -
     if notify:
         from .tasks import membership_send_welcome_task
 
+        # robust: a broker that is down must not turn the saved membership into an error
+        # page; membership_requeue_unwelcomed picks the welcome up later.
         transaction.on_commit(
-            lambda: membership_send_welcome_task.delay(membership_id=membership.pk)
+            lambda: membership_send_welcome_task.delay(membership_id=membership.pk), robust=True
         )
     return membership
 
@@ -55,7 +62,7 @@ def membership_send_welcome(*, membership_id: int) -> bool:
     longer exists, is left alone, so a task delivered twice sends one e-mail.
     """
     membership = (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .select_related("user", "body")
         .filter(pk=membership_id)
         .first()
@@ -64,7 +71,19 @@ def membership_send_welcome(*, membership_id: int) -> bool:
         return False
     if not membership.user.email or not membership.user.is_active:
         return False
+    user = membership.user
+    set_password_url = ""
+    if not user.has_usable_password():
+        # A new account without a password: the welcome is also the way to choose one.
+        set_password_url = settings.SITE_URL + reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
     context = {
+        "set_password_url": set_password_url,
         "membership": membership,
         "body": membership.body,
         "user": membership.user,
@@ -84,3 +103,19 @@ def membership_send_welcome(*, membership_id: int) -> bool:
     membership.save(update_fields=["welcomed_at"])
     logger.info("Welcome e-mail sent for membership %s", membership.pk)
     return True
+
+
+def membership_requeue_unwelcomed(*, older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Queue the welcome again for members who should have had it by now (the broker was
+    down, or the mail server kept failing). The task is idempotent, so this is safe."""
+    from .tasks import membership_send_welcome_task
+
+    pending = Membership.objects.filter(
+        welcomed_at__isnull=True,
+        created_at__lt=timezone.now() - older_than,
+        user__is_active=True,
+    ).exclude(user__email="")
+    ids = list(pending.values_list("pk", flat=True))
+    for membership_id in ids:
+        membership_send_welcome_task.delay(membership_id=membership_id)
+    return len(ids)

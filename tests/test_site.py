@@ -1,5 +1,6 @@
 """The site shell: start page per role, health endpoint, landmarks, language switch."""
 
+import re
 from unittest import mock
 
 import pytest
@@ -149,3 +150,67 @@ def test_a_weak_new_password_is_refused_in_dutch(client, member):
     )
     assert response.status_code == 200
     assert "Dit wachtwoord is te kort" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_page_one_may_not_see_is_a_dutch_404_page(client, member):
+    client.force_login(member)
+    response = client.get("/organen/bestaat-niet/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<main id="main"' in html
+    assert "Pagina niet gevonden" in html
+
+
+@pytest.mark.django_db
+def test_an_expired_form_gets_a_dutch_explanation(member):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/account/inloggen/", {"username": "lid", "password": "x"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Het formulier is verlopen" in html
+    assert '<main id="main"' in html
+
+
+def test_the_error_page_needs_no_request_and_is_dutch():
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("nl"):
+        html = render_to_string("500.html")
+    assert '<html lang="nl">' in html
+    assert "Er is iets misgegaan" in html
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"\sstyle=|<style", re.IGNORECASE)
+INLINE_HANDLER = re.compile(r"\son[a-z]+=", re.IGNORECASE)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+def test_no_page_has_inline_script_style_or_handlers(client, role, body):
+    """A strict Content-Security-Policy is coming: nothing inline, on any page of any role."""
+    from tests.factories import MembershipFactory
+
+    user = MembershipFactory(body=body, user__role=role).user
+    client.force_login(user)
+    pages = ["/", "/organen/", body.get_absolute_url(), "/account/wachtwoord-wijzigen/"]
+    for url in pages:
+        response = client.get(url)
+        if response.status_code == 404:  # pages a role does not have
+            continue
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert not INLINE_SCRIPT.search(html), url
+        assert not INLINE_STYLE.search(html), url
+        assert not INLINE_HANDLER.search(html), url
+
+
+def test_weasyprint_and_its_system_libraries_work():
+    from weasyprint import HTML
+
+    pdf = HTML(string="<h1>Rode draden</h1><p>Memo</p>").write_pdf()
+    assert pdf.startswith(b"%PDF-")

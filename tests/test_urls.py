@@ -88,7 +88,8 @@ def test_admin_login_is_the_site_login(client):
     assert response.headers["Location"] == reverse("login") + "?next=/admin/"
 
 
-def test_signed_in_users_without_admin_rights_get_a_404_in_the_admin(client, chair):
-    client.force_login(chair)
+@pytest.mark.parametrize("user_fixture", ["member", "chair", "reader"])
+def test_signed_in_users_without_admin_rights_get_a_404_in_the_admin(client, request, user_fixture):
+    client.force_login(request.getfixturevalue(user_fixture))
     assert client.get("/admin/").status_code == 404
     assert client.get("/admin/signals/oversightbody/").status_code == 404

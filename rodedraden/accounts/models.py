@@ -42,14 +42,31 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         ordering = ("last_name", "first_name", "username")
         swappable = "AUTH_USER_MODEL"
+        constraints = [
+            # Admin rights follow the role, also for writes that bypass save() (update()).
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role=Role.ADMIN, is_staff=True, is_superuser=True)
+                    | (~models.Q(role=Role.ADMIN) & models.Q(is_staff=False, is_superuser=False))
+                ),
+                name="user_admin_rights_follow_role",
+            ),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username
 
-    def save(self, *args, **kwargs):
+    def _sync_admin_rights(self) -> None:
         is_admin = self.role == Role.ADMIN
         self.is_staff = is_admin
         self.is_superuser = is_admin
+
+    def clean(self):
+        super().clean()
+        self._sync_admin_rights()
+
+    def save(self, *args, **kwargs):
+        self._sync_admin_rights()
         if kwargs.get("update_fields") is not None and "role" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "is_staff", "is_superuser"}
         super().save(*args, **kwargs)

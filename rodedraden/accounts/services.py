@@ -14,8 +14,9 @@ def user_create(
     last_name: str = "",
     job_title: str = "",
 ) -> User:
-    """Create a user with a role. Without a password the account cannot sign in until an
-    administrator sets one (or the user resets it by e-mail)."""
+    """Create a user with a role. Without a password the account cannot sign in until one is
+    set: by an administrator, or by the user through the link in the welcome e-mail that
+    comes with their first membership."""
     user = User(
         username=username,
         role=Role(role),

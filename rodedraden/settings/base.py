@@ -144,6 +144,7 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Rode draden <noreply@rodedraden.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -151,7 +152,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Without a broker every task runs eagerly, in-process, at the moment it is queued.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_TASK_EAGER_PROPAGATES = True
+# In the embedded mode a failing task is logged, not raised into the request that queued it.
+CELERY_TASK_EAGER_PROPAGATES = False
 if CELERY_TASK_ALWAYS_EAGER:
     CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
@@ -169,9 +171,18 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# With acks_late the visibility timeout must outlast the longest task.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 4}
-CELERY_BEAT_SCHEDULE: dict = {}
+# With acks_late, Redis hands an unacknowledged task to another worker after this many
+# seconds: it must outlast both the longest task and the longest countdown/ETA, or tasks run
+# twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=12 * 60 * 60)
+}
+CELERY_BEAT_SCHEDULE = {
+    "membership-requeue-unwelcomed": {
+        "task": "signals.membership_requeue_unwelcomed",
+        "schedule": 15 * 60,
+    },
+}
 
 # --- Logging ----------------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

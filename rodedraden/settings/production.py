@@ -10,6 +10,8 @@ from .base import *
 
 DEBUG = False
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=False)
+# Never the documented demo password on a production stack: it must be chosen.
+DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
 
 _MIN_SECRET_KEY_LENGTH = 50
 if (

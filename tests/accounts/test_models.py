@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ValidationError
 
 from rodedraden.accounts.models import Role, User
 from rodedraden.accounts.services import user_create
@@ -44,5 +45,16 @@ def test_user_create_without_password_cannot_sign_in():
 
 @pytest.mark.django_db
 def test_user_create_validates():
-    with pytest.raises(Exception, match="username"):
+    with pytest.raises(ValidationError, match="username"):
         user_create(username="met spatie!", role=Role.READER)
+
+
+@pytest.mark.django_db
+def test_admin_rights_cannot_drift_from_the_role_even_with_update():
+    from django.db import IntegrityError, transaction
+
+    user = UserFactory(role=Role.READER)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_staff=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=user.pk).update(role=Role.ADMIN)

@@ -96,3 +96,12 @@ def test_the_body_list_does_not_grow_queries_with_bodies(client, chair, django_a
 def test_readers_have_no_body_pages(client, reader, body):
     client.force_login(reader)
     assert client.get("/organen/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_member_sees_the_full_member_count_of_their_body(client, member, body):
+    MembershipFactory.create_batch(2, body=body)
+    MembershipFactory(body=body, user__is_active=False)
+    client.force_login(member)
+    response = client.get("/organen/")
+    assert [(b.name, b.member_count) for b in response.context["bodies"]] == [("Rekenkamer", 3)]

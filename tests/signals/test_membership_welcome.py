@@ -54,3 +54,65 @@ def test_the_same_user_cannot_join_a_body_twice(member, body):
 
     with pytest.raises(ValidationError):
         membership_create(user=member, body=body)
+
+
+@pytest.mark.django_db
+def test_a_broker_that_is_down_does_not_break_saving_a_membership(
+    body, django_capture_on_commit_callbacks, monkeypatch
+):
+    from signals import tasks
+
+    def broker_down(**kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(tasks.membership_send_welcome_task, "delay", broker_down)
+    user = UserFactory(email="later@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = membership_create(user=user, body=body)
+    assert Membership.objects.filter(pk=membership.pk, welcomed_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_unwelcomed_members_are_queued_again_later(body):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from signals.services import membership_requeue_unwelcomed
+
+    old = membership_create(user=UserFactory(email="oud@example.org"), body=body, notify=False)
+    recent = membership_create(user=UserFactory(email="nu@example.org"), body=body, notify=False)
+    Membership.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=1))
+
+    assert membership_requeue_unwelcomed() == 1  # runs eagerly in the tests
+    assert [m.to for m in mail.outbox] == [["oud@example.org"]]
+    assert Membership.objects.get(pk=old.pk).welcomed_at is not None
+    assert Membership.objects.get(pk=recent.pk).welcomed_at is None
+    assert membership_requeue_unwelcomed() == 0
+
+
+@pytest.mark.django_db
+def test_a_new_account_without_password_gets_a_link_to_choose_one(client, body):
+    import re
+
+    from rodedraden.accounts.models import Role
+    from rodedraden.accounts.services import user_create
+
+    user = user_create(username="nieuw", role=Role.MEMBER, email="nieuw@example.org")
+    membership = membership_create(user=user, body=body, notify=False)
+    membership_send_welcome(membership_id=membership.pk)
+    link = re.search(r"https?://[^/]+(/account/wachtwoord-herstellen/\S+/)", mail.outbox[0].body)
+    assert link, mail.outbox[0].body
+    response = client.get(link.group(1), follow=True)
+    password = "mijn-eerste-wachtwoord"
+    client.post(
+        response.redirect_chain[-1][0], {"new_password1": password, "new_password2": password}
+    )
+    assert client.login(username="nieuw", password=password)
+
+
+@pytest.mark.django_db
+def test_members_with_a_password_get_no_such_link(member, body):
+    membership = Membership.objects.get(user=member, body=body)
+    membership_send_welcome(membership_id=membership.pk)
+    assert "wachtwoord-herstellen" not in mail.outbox[0].body

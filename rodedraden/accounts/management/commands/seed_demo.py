@@ -6,10 +6,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_lazy(
         "Create the demo data: the oversight bodies, one user per role and one member per body. "
         "Idempotent: running it again changes nothing."
     )
@@ -20,9 +21,13 @@ class Command(BaseCommand):
                 _("Demo data is not allowed here (DEMO_DATA_ALLOWED is off): it has known logins.")
             )
         password = settings.DEMO_PASSWORD
+        if not password:
+            raise CommandError(_("Set DEMO_PASSWORD to the password the demo logins should get."))
         logins = []
         with transaction.atomic():
             for app_config in apps.get_app_configs():
+                if not str(app_config.path).startswith(str(settings.BASE_DIR)):
+                    continue  # only our own apps, never a third-party "demo" module
                 module_name = f"{app_config.name}.demo"
                 if find_spec(module_name) is None:
                     continue
