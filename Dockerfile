@@ -19,7 +19,7 @@ RUN pip install uv==0.13.8
 WORKDIR /app
 # Only the lock files first: this layer (the slow one) is rebuilt only when they change.
 COPY pyproject.toml uv.lock ./
-RUN uv sync --frozen --no-dev --no-install-project
+RUN uv sync --locked --no-dev --no-install-project
 
 
 # --- Runtime stage ------------------------------------------------------------------------------

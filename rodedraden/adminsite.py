@@ -15,6 +15,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
 
 class RodeDradenAdminSite(admin.AdminSite):
@@ -33,12 +34,16 @@ class RodeDradenAdminSite(admin.AdminSite):
 
         return guarded
 
+    @method_decorator(never_cache)
     @method_decorator(login_not_required)
     def login(self, request, extra_context=None):
         # Imported here: this module is loaded with the app registry, before the auth models.
         from django.contrib.auth.views import redirect_to_login
 
-        return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+        target = request.GET.get("next") or ""
+        if not target.startswith(reverse("admin:index")) or target.startswith(request.path):
+            target = reverse("admin:index")
+        return redirect_to_login(target)
 
 
 class RodeDradenAdminConfig(AdminConfig):

@@ -115,6 +115,8 @@ def test_the_celery_app_reads_the_django_settings():
     assert celery_app.conf.worker_prefetch_multiplier == 1
     celery_app.loader.import_default_modules()  # what a worker does when it starts
     assert "signals.membership_send_welcome" in celery_app.tasks
+    for entry in celery_app.conf.beat_schedule.values():
+        assert entry["task"] in celery_app.tasks
 
 
 def test_production_passes_the_deployment_checks():

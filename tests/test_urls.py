@@ -93,3 +93,9 @@ def test_signed_in_users_without_admin_rights_get_a_404_in_the_admin(client, req
     client.force_login(request.getfixturevalue(user_fixture))
     assert client.get("/admin/").status_code == 404
     assert client.get("/admin/signals/oversightbody/").status_code == 404
+
+
+def test_the_admin_login_never_sends_back_to_itself(client):
+    for next_url in ("/admin/login/", "https://elders.example/", "/organen/"):
+        response = client.get("/admin/login/", {"next": next_url})
+        assert response.headers["Location"] == reverse("login") + "?next=/admin/"
