@@ -6,7 +6,7 @@ from rodedraden.accounts.admin import UserAdmin
 from rodedraden.accounts.models import User
 
 from . import services
-from .models import Membership, OversightBody
+from .models import Aspect, Membership, OrganisationUnit, OversightBody
 
 
 class MembershipSavingMixin:
@@ -92,6 +92,24 @@ class MembershipAdmin(MembershipSavingMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         self._save_membership(obj)
+
+
+@admin.register(Aspect)
+class AspectAdmin(admin.ModelAdmin):
+    list_display = ("name", "order", "is_active")
+    list_editable = ("order", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "description")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(OrganisationUnit)
+class OrganisationUnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "parent", "is_active")
+    list_filter = ("is_active", ("parent", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("name", "parent__name")
+    autocomplete_fields = ("parent",)
+    list_select_related = ("parent",)
 
 
 # The accounts app knows nothing of bodies; here the user admin learns about memberships.

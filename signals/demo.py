@@ -3,8 +3,8 @@
 from rodedraden.accounts.demo import DemoLogin, demo_user
 from rodedraden.accounts.models import Role
 
-from .models import Membership, OversightBody
-from .services import body_create, membership_create
+from .models import Membership, OrganisationUnit, OversightBody
+from .services import body_create, membership_create, organisation_unit_create
 
 BODIES = [
     # slug, name, kind, member username, first name, last name
@@ -30,7 +30,23 @@ BODIES = [
 ]
 
 
+# A typical municipal organisation: directorates with a few of their teams.
+ORGANISATION_UNITS = {
+    "Dienstverlening": ["Publiekszaken", "Klantcontactcentrum"],
+    "Sociaal domein": ["Werk en inkomen", "Wmo en jeugd"],
+    "Fysiek domein": ["Vergunningen en handhaving", "Beheer openbare ruimte"],
+    "Bedrijfsvoering": ["Informatievoorziening", "Financiën"],
+}
+
+
 def seed(*, password: str) -> list[DemoLogin]:
+    for directorate, teams in ORGANISATION_UNITS.items():
+        parent = OrganisationUnit.objects.filter(
+            name=directorate
+        ).first() or organisation_unit_create(name=directorate)
+        for team in teams:
+            if not OrganisationUnit.objects.filter(name=team).exists():
+                organisation_unit_create(name=team, parent=parent)
     logins = []
     for slug, name, kind, username, first_name, last_name in BODIES:
         body = OversightBody.objects.filter(slug=slug).first() or body_create(

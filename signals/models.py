@@ -106,3 +106,61 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.body}"
+
+
+class Aspect(models.Model):
+    """A shared angle (invalshoek) that every body can use, whatever its own yardstick.
+
+    Managed by the functional administrator; the seven of the rode-dradenberaad are created by
+    a data migration.
+    """
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive aspects stay on existing signals.")
+    )
+
+    class Meta:
+        verbose_name = _("aspect")
+        verbose_name_plural = _("aspects")
+        ordering = ("order", "name")
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationUnit(models.Model):
+    """A part of the municipal organisation a signal can concern (a directorate, a team)."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive units stay on existing signals.")
+    )
+
+    class Meta:
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+        ordering = ("name",)
+
+    def __str__(self):
+        return f"{self.parent.name} – {self.name}" if self.parent_id else self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": _("A unit cannot be part of itself.")})
+            ancestor = ancestor.parent

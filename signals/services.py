@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from rodedraden.accounts.models import User
 
 from .bodies import get_kind
-from .models import Membership, OversightBody
+from .models import Membership, OrganisationUnit, OversightBody
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,16 @@ def body_create(
     body.full_clean()
     body.save()
     return body
+
+
+@transaction.atomic
+def organisation_unit_create(
+    *, name: str, parent: OrganisationUnit | None = None
+) -> OrganisationUnit:
+    unit = OrganisationUnit(name=name, parent=parent)
+    unit.full_clean()
+    unit.save()
+    return unit
 
 
 @transaction.atomic
