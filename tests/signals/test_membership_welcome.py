@@ -4,6 +4,7 @@ from django.core import mail
 from signals.models import Membership
 from signals.services import membership_create, membership_send_welcome
 from tests.factories import UserFactory
+from tests.mail import choose_password_through_link
 
 
 @pytest.mark.django_db
@@ -93,21 +94,14 @@ def test_unwelcomed_members_are_queued_again_later(body):
 
 @pytest.mark.django_db
 def test_a_new_account_without_password_gets_a_link_to_choose_one(client, body):
-    import re
-
     from rodedraden.accounts.models import Role
     from rodedraden.accounts.services import user_create
 
     user = user_create(username="nieuw", role=Role.MEMBER, email="nieuw@example.org")
     membership = membership_create(user=user, body=body, notify=False)
     membership_send_welcome(membership_id=membership.pk)
-    link = re.search(r"https?://[^/]+(/account/wachtwoord-herstellen/\S+/)", mail.outbox[0].body)
-    assert link, mail.outbox[0].body
-    response = client.get(link.group(1), follow=True)
     password = "mijn-eerste-wachtwoord"
-    client.post(
-        response.redirect_chain[-1][0], {"new_password1": password, "new_password2": password}
-    )
+    choose_password_through_link(client, mail.outbox[0].body, password)
     assert client.login(username="nieuw", password=password)
 
 
