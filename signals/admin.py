@@ -1,12 +1,17 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rodedraden.accounts.admin import UserAdmin
 from rodedraden.accounts.models import User
 
 from . import services
-from .models import Aspect, Membership, OrganisationUnit, OversightBody
+from .guard import personal_data_message, scan_fields
+from .models import Aspect, Membership, OrganisationUnit, OversightBody, Signal
 
 
 class MembershipSavingMixin:
@@ -110,6 +115,142 @@ class OrganisationUnitAdmin(admin.ModelAdmin):
     search_fields = ("name", "parent__name")
     autocomplete_fields = ("parent",)
     list_select_related = ("parent",)
+
+
+class _NotSaved(Exception):
+    """The service refused the change (its reason is in the messages)."""
+
+
+class SignalAdminForm(forms.ModelForm):
+    """Corrections by the functional administrator, through the same guard and the same
+    service as every other write: personal data is refused with the proposed text."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Signal
+        fields = (
+            "title",
+            "description",
+            "source_reference",
+            "aspects",
+            "organisation_units",
+            "period_start",
+            "period_end",
+            "case_count",
+            "impact",
+            "is_positive",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        texts = {
+            name: cleaned.get(name) or "" for name in ("title", "description", "source_reference")
+        }
+        for name, result in scan_fields(texts).items():
+            self.add_error(
+                name,
+                ValidationError(
+                    "%(message)s %(proposal)s",
+                    params={
+                        "message": personal_data_message(result),
+                        "proposal": gettext("Proposed text: %(text)s") % {"text": result.redacted},
+                    },
+                ),
+            )
+        return cleaned
+
+    def _post_clean(self):
+        # The service validates and saves; the form leaves the instance alone.
+        pass
+
+
+@admin.register(Signal)
+class SignalAdmin(admin.ModelAdmin):
+    form = SignalAdminForm
+    list_display = (
+        "title",
+        "body",
+        "state",
+        "period_start",
+        "period_end",
+        "case_count",
+        "updated_at",
+    )
+    list_filter = ("state", "body", "aspects", "is_positive", "impact")
+    search_fields = ("title", "description", "source_reference")
+    list_select_related = ("body",)
+    date_hierarchy = "updated_at"
+    readonly_fields = (
+        "body",
+        "state",
+        "author",
+        "details",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+    )
+    filter_horizontal = ("aspects", "organisation_units")
+    fieldsets = (
+        (None, {"fields": ("body", "state", "title", "description", "is_positive")}),
+        (_("Classification"), {"fields": ("aspects", "organisation_units", "details")}),
+        (
+            _("Scope"),
+            {"fields": ("period_start", "period_end", "case_count", "impact", "source_reference")},
+        ),
+        (
+            _("History"),
+            {"fields": ("author", "created_at", "updated_at", "submitted_at", "version")},
+        ),
+    )
+
+    def has_add_permission(self, request):
+        return False  # signals are recorded by the bodies themselves
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            services.signal_update(
+                signal=obj,
+                user=request.user,
+                version=data["version"],
+                title=data["title"],
+                description=data["description"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                case_count=data["case_count"],
+                impact=data["impact"],
+                source_reference=data.get("source_reference", ""),
+                is_positive=data.get("is_positive", False),
+                aspects=data["aspects"],
+                organisation_units=data["organisation_units"],
+                details=obj.details,
+            )
+        except services.SignalConflict:
+            messages.error(
+                request,
+                gettext("Someone else changed this signal in the meantime. Nothing was saved."),
+            )
+            raise _NotSaved from None
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            raise _NotSaved from None
+
+    def save_related(self, request, form, formsets, change):
+        # The service has set the aspects and units already.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _NotSaved:
+            return redirect(request.path)
 
 
 # The accounts app knows nothing of bodies; here the user admin learns about memberships.

@@ -164,3 +164,164 @@ class OrganisationUnit(models.Model):
             if ancestor.pk == self.pk and self.pk is not None:
                 raise ValidationError({"parent": _("A unit cannot be part of itself.")})
             ancestor = ancestor.parent
+
+
+class SignalState(models.TextChoices):
+    CONCEPT = "concept", _("draft")
+    INGEDIEND = "ingediend", _("submitted")
+    IN_BERAAD = "in_beraad", _("in deliberation")
+    BESPROKEN = "besproken", _("discussed")
+
+
+class Impact(models.TextChoices):
+    LAAG = "laag", _("low")
+    MIDDEN = "midden", _("medium")
+    HOOG = "hoog", _("high")
+
+
+class SignalQuerySet(models.QuerySet):
+    def for_user(self, user) -> "SignalQuerySet":
+        """The one gate for reading signals (DESIGN.md, Access).
+
+        - members see every signal of the active bodies they belong to, drafts included;
+        - the chair sees every signal that was submitted, never a draft;
+        - functional administrators see everything (they maintain the data in the admin);
+        - readers see no signals: they read the memo and its aggregates.
+
+        Once the deliberation app brings signals into a beraad, members of every body taking
+        part in it see those signals too (added there, as deliberation builds on signals).
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.role == Role.ADMIN:
+            return self
+        if user.role == Role.CHAIR:
+            return self.exclude(state=SignalState.CONCEPT)
+        if user.role == Role.MEMBER:
+            return self.filter(body__in=OversightBody.objects.for_user(user).values("pk"))
+        return self.none()
+
+
+class Signal(models.Model):
+    """An anonymised observation of an oversight body about how the municipality works.
+
+    A signal describes a pattern, never a person: its free text is scanned for personal data
+    before it is saved (see ``signals.anonymisation``) on every write path.
+    """
+
+    TITLE_MAX_LENGTH = 200
+    DESCRIPTION_MAX_LENGTH = 5000
+
+    body = models.ForeignKey(
+        OversightBody,
+        on_delete=models.PROTECT,
+        related_name="signals",
+        verbose_name=_("oversight body"),
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    description = models.TextField(
+        _("description"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        help_text=_("What did your body see? Describe the pattern, never a person."),
+    )
+    aspects = models.ManyToManyField(
+        Aspect, blank=True, related_name="signals", verbose_name=_("aspects")
+    )
+    organisation_units = models.ManyToManyField(
+        OrganisationUnit,
+        blank=True,
+        related_name="signals",
+        verbose_name=_("organisation units concerned"),
+    )
+    period_start = models.DateField(_("observed from"))
+    period_end = models.DateField(_("observed until"))
+    case_count = models.PositiveIntegerField(
+        _("number of cases"),
+        default=1,
+        help_text=_("How many complaints, objections, reports or cases the signal rests on."),
+    )
+    impact = models.CharField(
+        _("impact"), max_length=10, choices=Impact.choices, default=Impact.MIDDEN
+    )
+    source_reference = models.CharField(
+        _("source reference"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Where the signal comes from, without personal data: a report, a file number of "
+            "your body, an annual report."
+        ),
+    )
+    is_positive = models.BooleanField(
+        _("positive signal"),
+        default=False,
+        help_text=_("A good practice that is worth sharing, rather than a problem."),
+    )
+    details = models.JSONField(
+        _("details"),
+        default=dict,
+        blank=True,
+        help_text=_("The body's own classification and fields, declared by its kind."),
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=SignalState.choices,
+        default=SignalState.CONCEPT,
+        db_index=True,
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_("Goes up with every change: an edit of an older version is refused."),
+    )
+
+    objects = SignalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signal")
+        verbose_name_plural = _("signals")
+        ordering = ("-updated_at", "-pk")
+        indexes = [
+            models.Index(fields=("body", "state", "-updated_at"), name="signal_body_state_idx"),
+            models.Index(fields=("period_start", "period_end"), name="signal_period_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="signal_period_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("signals:signal-detail", kwargs={"pk": self.pk})
+
+    @property
+    def kind_spec(self) -> BodyKind:
+        return self.body.kind_spec
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == SignalState.CONCEPT
+
+    @property
+    def classification_labels(self):
+        return self.kind_spec.classification_labels(self.details)
+
+    @property
+    def details_display(self):
+        return self.kind_spec.details_display(self.details)

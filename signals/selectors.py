@@ -1,8 +1,9 @@
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from rodedraden.accounts.models import User
+from rodedraden.accounts.models import Role, User
 
-from .models import Membership, OversightBody
+from .bodies import SignalFacts
+from .models import Membership, OrganisationUnit, OversightBody, Signal
 
 
 def body_list(*, fetched_by: User) -> QuerySet[OversightBody]:
@@ -18,3 +19,45 @@ def body_members(*, body: OversightBody, fetched_by: User) -> QuerySet[User]:
     return User.objects.filter(memberships__in=memberships, is_active=True).order_by(
         "last_name", "first_name", "username"
     )
+
+
+def body_for_writing(*, slug: str, fetched_by: User) -> OversightBody | None:
+    """A body the user may enter signals for: an active body they are a member of."""
+    if fetched_by.role != Role.MEMBER:
+        return None
+    return (
+        OversightBody.objects.for_user(fetched_by)
+        .filter(slug=slug, memberships__user=fetched_by, is_active=True)
+        .first()
+    )
+
+
+def user_may_write(*, body: OversightBody, user: User) -> bool:
+    return (
+        user.role == Role.MEMBER
+        and body.is_active
+        and Membership.objects.filter(user=user, body=body).exists()
+    )
+
+
+def signal_list(*, fetched_by: User, body: OversightBody | None = None) -> QuerySet[Signal]:
+    """The signals a user may see (of one body, if given), ready for a list page."""
+    signals = Signal.objects.for_user(fetched_by)
+    if body is not None:
+        signals = signals.filter(body=body)
+    return signals.select_related("body", "author").prefetch_related(
+        "aspects",
+        Prefetch("organisation_units", OrganisationUnit.objects.select_related("parent")),
+    )
+
+
+def signal_get(*, pk: int, fetched_by: User) -> Signal | None:
+    return signal_list(fetched_by=fetched_by).filter(pk=pk).first()
+
+
+def signal_facts(signals: QuerySet[Signal]) -> list[SignalFacts]:
+    """What a body's headline figures are computed from, in one query."""
+    return [
+        SignalFacts(case_count=case_count, details=details or {})
+        for case_count, details in signals.order_by().values_list("case_count", "details")
+    ]

@@ -1,21 +1,33 @@
 import logging
-from datetime import timedelta
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from rodedraden.accounts.models import User
+from rodedraden.accounts.models import Role, User
 
-from .bodies import get_kind
-from .models import Membership, OrganisationUnit, OversightBody
+from .bodies import CLASSIFICATION_KEY, BodyKind, get_kind
+from .guard import ensure_no_personal_data
+from .models import (
+    Aspect,
+    Impact,
+    Membership,
+    OrganisationUnit,
+    OversightBody,
+    Signal,
+    SignalState,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -129,3 +141,298 @@ def membership_requeue_unwelcomed(*, older_than: timedelta = timedelta(minutes=1
     for membership_id in ids:
         membership_send_welcome_task.delay(membership_id=membership_id)
     return len(ids)
+
+
+# --- Signals ------------------------------------------------------------------------------------
+class SignalConflict(Exception):
+    """The signal was changed by someone else since the user loaded it."""
+
+    def __init__(self, current_version: int):
+        self.current_version = current_version
+        super().__init__("The signal was changed in the meantime.")
+
+
+class TransitionNotAllowed(ValidationError):
+    pass
+
+
+def _ensure_may_write(user: User, body: OversightBody) -> None:
+    """Members write for their own active bodies; administrators maintain everything."""
+    if not user.is_active:
+        raise PermissionDenied
+    if user.role == Role.ADMIN:
+        return
+    if user.role != Role.MEMBER or not body.is_active:
+        raise PermissionDenied
+    if not Membership.objects.filter(user=user, body=body).exists():
+        raise PermissionDenied
+
+
+def signal_free_texts(
+    *, kind: BodyKind, title: str, description: str, source_reference: str, details: Mapping
+) -> dict[str, str]:
+    """Every piece of free text of a signal, by field name, for the anonymisation guard."""
+    texts = {"title": title, "description": description, "source_reference": source_reference}
+    for name, form_field in kind.details_fields().items():
+        value = details.get(name)
+        if isinstance(value, str) and not getattr(form_field, "choices", None):
+            texts[f"details_{name}"] = value
+    if not kind.taxonomy:
+        texts[f"details_{CLASSIFICATION_KEY}"] = " ; ".join(details.get(CLASSIFICATION_KEY) or [])
+    return texts
+
+
+def _clean_details(kind: BodyKind, details: Mapping | None) -> dict:
+    """Details as the kind declares them: known keys only, validated by the kind's form."""
+    details = dict(details or {})
+    classification = [str(value).strip() for value in details.pop(CLASSIFICATION_KEY, []) or []]
+    classification = [value for value in classification if value]
+    if kind.taxonomy:
+        known = {category.code for category in kind.taxonomy}
+        if any(value not in known for value in classification):
+            raise ValidationError(
+                {
+                    f"details_{CLASSIFICATION_KEY}": _(
+                        "Unknown classification. Use the codes of the yardstick: %(codes)s."
+                    )
+                    % {"codes": ", ".join(sorted(known))}
+                }
+            )
+    form = kind.details_form(
+        data={key: "" if value is None else value for key, value in details.items()}
+    )
+    if not form.is_valid():
+        raise ValidationError(
+            {f"details_{name}": list(errors) for name, errors in form.errors.items()}
+        )
+    cleaned = {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
+    if classification:
+        cleaned[CLASSIFICATION_KEY] = list(dict.fromkeys(classification))
+    return cleaned
+
+
+def _apply_fields(
+    signal: Signal,
+    *,
+    title: str,
+    description: str,
+    period_start: date,
+    period_end: date,
+    case_count: int,
+    impact: str,
+    source_reference: str,
+    is_positive: bool,
+    details: Mapping | None,
+) -> None:
+    kind = signal.body.kind_spec
+    signal.title = title.strip()
+    signal.description = description.strip()
+    signal.period_start = period_start
+    signal.period_end = period_end
+    signal.case_count = case_count
+    signal.impact = impact
+    signal.source_reference = source_reference.strip()
+    signal.is_positive = is_positive
+    signal.details = _clean_details(kind, details)
+    ensure_no_personal_data(
+        signal_free_texts(
+            kind=kind,
+            title=signal.title,
+            description=signal.description,
+            source_reference=signal.source_reference,
+            details=signal.details,
+        )
+    )
+    signal.full_clean(exclude=["author"])
+
+
+@transaction.atomic
+def signal_create(
+    *,
+    body: OversightBody,
+    author: User,
+    title: str,
+    description: str,
+    period_start: date,
+    period_end: date,
+    case_count: int = 1,
+    impact: str = Impact.MIDDEN,
+    source_reference: str = "",
+    is_positive: bool = False,
+    aspects: Iterable[Aspect] = (),
+    organisation_units: Iterable[OrganisationUnit] = (),
+    details: Mapping | None = None,
+) -> Signal:
+    """A new draft signal of ``body`` by ``author``, who must be one of its members."""
+    _ensure_may_write(author, body)
+    signal = Signal(body=body, author=author, state=SignalState.CONCEPT)
+    _apply_fields(
+        signal,
+        title=title,
+        description=description,
+        period_start=period_start,
+        period_end=period_end,
+        case_count=case_count,
+        impact=impact,
+        source_reference=source_reference,
+        is_positive=is_positive,
+        details=details,
+    )
+    signal.save()
+    signal.aspects.set(aspects)
+    signal.organisation_units.set(organisation_units)
+    logger.info("Signal %s created for body %s", signal.pk, body.pk)
+    return signal
+
+
+def _lock(signal: Signal) -> Signal:
+    return Signal.objects.select_for_update(of=("self",)).select_related("body").get(pk=signal.pk)
+
+
+def _check_version(signal: Signal, version: int | None) -> None:
+    if version is not None and signal.version != version:
+        raise SignalConflict(signal.version)
+
+
+@transaction.atomic
+def signal_update(
+    *,
+    signal: Signal,
+    user: User,
+    version: int,
+    title: str,
+    description: str,
+    period_start: date,
+    period_end: date,
+    case_count: int,
+    impact: str,
+    source_reference: str,
+    is_positive: bool,
+    aspects: Iterable[Aspect],
+    organisation_units: Iterable[OrganisationUnit],
+    details: Mapping | None,
+) -> Signal:
+    """Change a draft. ``version`` is the version the user edited: if someone saved in the
+    meantime, :class:`SignalConflict` is raised and nothing is overwritten."""
+    locked = _lock(signal)
+    _ensure_may_write(user, locked.body)
+    _check_version(locked, version)
+    # Administrators may correct a signal in any state (say, to remove personal data that
+    # slipped through before); members change drafts only.
+    if locked.state != SignalState.CONCEPT and user.role != Role.ADMIN:
+        raise TransitionNotAllowed(
+            _("Only a draft can be changed. Withdraw the signal first to change it.")
+        )
+    _apply_fields(
+        locked,
+        title=title,
+        description=description,
+        period_start=period_start,
+        period_end=period_end,
+        case_count=case_count,
+        impact=impact,
+        source_reference=source_reference,
+        is_positive=is_positive,
+        details=details,
+    )
+    locked.version += 1
+    locked.save()
+    locked.aspects.set(aspects)
+    locked.organisation_units.set(organisation_units)
+    logger.info("Signal %s updated to version %s", locked.pk, locked.version)
+    return locked
+
+
+def _move(signal: Signal, *, source: str, target: str, message: str) -> Signal:
+    if signal.state != source:
+        raise TransitionNotAllowed(message)
+    signal.state = target
+    signal.version += 1
+    fields = ["state", "version", "updated_at"]
+    if target == SignalState.INGEDIEND:
+        signal.submitted_at = timezone.now()
+        fields.append("submitted_at")
+    elif target == SignalState.CONCEPT:
+        signal.submitted_at = None
+        fields.append("submitted_at")
+    signal.save(update_fields=fields)
+    logger.info("Signal %s: %s -> %s", signal.pk, source, target)
+    return signal
+
+
+@transaction.atomic
+def signal_submit(*, signal: Signal, user: User, version: int | None = None) -> Signal:
+    """A draft is submitted for the beraad: the chair can see it from now on."""
+    locked = _lock(signal)
+    _ensure_may_write(user, locked.body)
+    _check_version(locked, version)
+    return _move(
+        locked,
+        source=SignalState.CONCEPT,
+        target=SignalState.INGEDIEND,
+        message=_("Only a draft can be submitted."),
+    )
+
+
+@transaction.atomic
+def signal_withdraw(*, signal: Signal, user: User, version: int | None = None) -> Signal:
+    """A submitted signal goes back to draft; only before its beraad has started."""
+    locked = _lock(signal)
+    _ensure_may_write(user, locked.body)
+    _check_version(locked, version)
+    return _move(
+        locked,
+        source=SignalState.INGEDIEND,
+        target=SignalState.CONCEPT,
+        message=_(
+            "Only a submitted signal can be withdrawn, and only before its beraad has started."
+        ),
+    )
+
+
+@transaction.atomic
+def signal_delete(*, signal: Signal, user: User, version: int | None = None) -> None:
+    locked = _lock(signal)
+    _ensure_may_write(user, locked.body)
+    _check_version(locked, version)
+    if locked.state != SignalState.CONCEPT:
+        raise TransitionNotAllowed(_("Only a draft can be deleted."))
+    logger.info("Signal %s deleted", locked.pk)
+    locked.delete()
+
+
+@transaction.atomic
+def signals_bring_into_beraad(*, signal_ids: Iterable[int]) -> int:
+    """Submitted signals enter a beraad that starts (called by the deliberation app, which
+    checks who may start it). Returns how many signals moved."""
+    return _move_many(signal_ids, source=SignalState.INGEDIEND, target=SignalState.IN_BERAAD)
+
+
+@transaction.atomic
+def signals_mark_discussed(*, signal_ids: Iterable[int]) -> int:
+    """Signals of a beraad that was held are discussed (called by the deliberation app)."""
+    return _move_many(signal_ids, source=SignalState.IN_BERAAD, target=SignalState.BESPROKEN)
+
+
+def _move_many(signal_ids: Iterable[int], *, source: str, target: str) -> int:
+    ids = list(signal_ids)
+    locked = list(Signal.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk"))
+    wrong = [signal.pk for signal in locked if signal.state != source]
+    if len(locked) != len(set(ids)) or wrong:
+        raise TransitionNotAllowed(
+            _("These signals cannot move from %(source)s to %(target)s.")
+            % {"source": SignalState(source).label, "target": SignalState(target).label}
+        )
+    return Signal.objects.filter(pk__in=ids).update(
+        state=target, version=models.F("version") + 1, updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def signals_import(*, body: OversightBody, user: User, rows: Iterable[Mapping]) -> list[Signal]:
+    """Create every signal of an import, or none: one transaction, every row through the
+    same checks (and the same anonymisation guard) as a signal entered in the browser."""
+    _ensure_may_write(user, body)
+    signals = [signal_create(body=body, author=user, **row) for row in rows]
+    logger.info("Imported %s signals for body %s", len(signals), body.pk)
+    return signals

@@ -27,6 +27,7 @@ SAMPLE_VALUES = {
     "token": "set-password",
     "url": "niet-bestaand/",
     "slug": "rekenkamer",
+    "fmt": "csv",
 }
 
 

@@ -1,11 +1,33 @@
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import BodyKind, Category
+from . import SIGNAL_COUNT, BodyKind, Category, HeadlineFigure, cases_where
 
 OPEN = _("Open and clear")
 RESPECTFUL = _("Respectful")
 ENGAGED = _("Engaged and solution-oriented")
 FAIR = _("Fair and reliable")
+
+
+class Details(forms.Form):
+    """What the ombudsman adds: the kind of case, and whether commitments were kept."""
+
+    soort_zaak = forms.ChoiceField(
+        label=_("Kind of case"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("klacht", _("complaint")),
+            ("onderzoek", _("own investigation")),
+            ("toezegging", _("commitment followed up")),
+        ],
+    )
+    toezegging_nagekomen = forms.ChoiceField(
+        label=_("Commitment kept"),
+        required=False,
+        choices=[("", "—"), ("ja", _("yes")), ("nee", _("no")), ("deels", _("partly"))],
+    )
+
 
 KIND = BodyKind(
     code="ombudsman",
@@ -33,6 +55,19 @@ KIND = BodyKind(
         Category("fair-play", _("Fair play"), FAIR),
         Category("redelijkheid", _("Reasonableness"), FAIR),
         Category("administratie", _("Proper administrative organisation"), FAIR),
+    ),
+    details_form=Details,
+    headline_figures=(
+        SIGNAL_COUNT,
+        HeadlineFigure("klachten", _("Complaints"), cases_where("soort_zaak", "klacht")),
+        HeadlineFigure(
+            "onderzoeken", _("Own investigations"), cases_where("soort_zaak", "onderzoek")
+        ),
+        HeadlineFigure(
+            "toezeggingen_niet_nagekomen",
+            _("Commitments not kept"),
+            cases_where("toezegging_nagekomen", "nee"),
+        ),
     ),
     order=50,
 )

@@ -1,6 +1,19 @@
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import BodyKind
+
+
+class Details(forms.Form):
+    """Another body says where the signal comes from."""
+
+    herkomst = forms.CharField(
+        label=_("Source organisation"),
+        max_length=150,
+        required=False,
+        help_text=_("For example: the accountant, the city attorney, the province."),
+    )
+
 
 KIND = BodyKind(
     code="overig",
@@ -11,5 +24,6 @@ KIND = BodyKind(
     ),
     taxonomy_label=_("Free classification"),
     taxonomy=(),
+    details_form=Details,
     order=90,
 )

@@ -1,0 +1,573 @@
+"""The scanner: finds personal data in a Dutch signal text.
+
+Structured identifiers are found by pattern and confirmed by their checksum where they have
+one (BSN: the 11-proef; IBAN: mod 97, both through python-stdnum). Names and addresses are
+found from their context (a form of address, initials, a street suffix before a house
+number) and from the Dutch name and street lists in :mod:`.lexicon`. Place names,
+organisation names, role titles, article numbers, counts and the dates of events are left
+alone.
+
+The scanner never logs, stores or raises with the text it scans.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stdnum import iban as iban_number
+from stdnum.nl import bsn as bsn_number
+
+from .lexicon import (
+    INTERFIXES,
+    MONTH_ABBREVIATIONS,
+    MONTHS,
+    NOT_STREETS,
+    NOUN_SUFFIXES,
+    PLACE_NOUNS,
+    STREET_SUFFIXES,
+    TITLE_PAIRS,
+    TITLES,
+    Lexicon,
+)
+
+# The kinds of personal data, in the order in which they win when two findings overlap.
+NAAM = "naam"
+ADRES = "adres"
+POSTCODE = "postcode"
+BSN = "bsn"
+IBAN = "iban"
+TELEFOON = "telefoon"
+EMAIL = "email"
+GEBOORTEDATUM = "geboortedatum"
+KENTEKEN = "kenteken"
+PRIORITY = (EMAIL, IBAN, TELEFOON, BSN, KENTEKEN, POSTCODE, GEBOORTEDATUM, ADRES, NAAM)
+_RANK = {kind: rank for rank, kind in enumerate(PRIORITY)}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One piece of personal data: its kind and where it is (``text[start:end]``)."""
+
+    type: str
+    start: int
+    end: int
+
+    def as_dict(self) -> dict:
+        return {"type": self.type, "start": self.start, "end": self.end}
+
+
+# --- Structured identifiers ----------------------------------------------------------------------
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
+
+_IBAN_START = re.compile(r"(?<![\w])([A-Za-z]{2})(\d{2})(?=[ ]?[A-Za-z0-9])")
+_IBAN_LENGTHS = {"NL": 18, "BE": 16, "DE": 22, "FR": 27, "LU": 20, "GB": 22, "ES": 24,
+                 "IT": 27, "AT": 20, "CH": 21, "PL": 28, "PT": 25, "IE": 22, "DK": 18,
+                 "SE": 24, "NO": 15, "FI": 18, "TR": 26, "MA": 28}  # fmt: skip
+
+# A Dutch telephone number: +31 / 0031 / 0, then nine digits, in any of the usual groupings;
+# an area code may stand in brackets: "(053) 481 23 45".
+_PHONE = re.compile(
+    r"(?<![\w+])"
+    r"(?:\(0\d{1,3}\)[ -]?\d(?:[ -]?\d){4,7}"
+    r"|(?:\+|00)31[ -]?(?:\(0\)[ -]?)?\d(?:[ -]?\d){8}"
+    r"|0\d(?:[ -]?\d){8})"
+    r"(?!\d)"
+)
+_DATE_LIKE = re.compile(r"^\(?\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
+
+_BSN = re.compile(
+    r"(?<![\w.,€-])"
+    r"(?:\d{9}|\d{3}[. ]\d{3}[. ]\d{3}|\d{4}[. ]\d{2}[. ]\d{3}|\d{2}[. ]\d{2}[. ]\d{2}[. ]\d{3})"
+    r"(?![\w]|[.,-]\d)"
+)
+_MONEY_BEFORE = re.compile(r"(?:€|eur|euro)\s*$", re.IGNORECASE)
+
+_POSTCODE = re.compile(r"(?<![\w-])[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}(?![\w-])")
+
+_PLATE_SHAPES = (
+    r"[A-Z]{2}-\d{2}-\d{2}",
+    r"\d{2}-\d{2}-[A-Z]{2}",
+    r"\d{2}-[A-Z]{2}-\d{2}",
+    r"[A-Z]{2}-\d{2}-[A-Z]{2}",
+    r"[A-Z]{2}-[A-Z]{2}-\d{2}",
+    r"\d{2}-[A-Z]{2}-[A-Z]{2}",
+    r"\d{2}-[A-Z]{3}-\d",
+    r"\d-[A-Z]{3}-\d{2}",
+    r"[A-Z]{2}-\d{3}-[A-Z]",
+    r"[A-Z]-\d{3}-[A-Z]{2}",
+    r"[A-Z]{3}-\d{2}-[A-Z]",
+    r"[A-Z]-\d{2}-[A-Z]{3}",
+    r"\d-[A-Z]{2}-\d{3}",
+    r"\d{3}-[A-Z]{2}-\d",
+)
+_PLATE = re.compile(r"(?<![\w-])(?:" + "|".join(_PLATE_SHAPES) + r")(?![\w-])")
+_PLATE_UNDASHED_SHAPES = re.compile(
+    # The separating dashes follow a quantifier or a class; the one inside [A-Z] does not.
+    "^(?:" + "|".join(re.sub(r"(?<=[}\]d])-", "", shape) for shape in _PLATE_SHAPES) + ")$"
+)
+_PLATE_AFTER_KEYWORD = re.compile(
+    r"\bkenteken(?:nummer|plaat)?s?\s*[:(]?\s*([A-Z0-9]{6})(?![\w-])", re.IGNORECASE
+)
+
+_MONTH_NAMES = "|".join(MONTHS + [m + r"\.?" for m in MONTH_ABBREVIATIONS])
+_DATE = (
+    r"(?:\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})(?!\d)"
+    r"|\d{4}-\d{1,2}-\d{1,2}(?!\d)"
+    rf"|\d{{1,2}}\s+(?:{_MONTH_NAMES})\s+\d{{4}}(?!\d))"
+)
+_BIRTH_DATE = re.compile(
+    r"(?:\bgeboren\b|\bgeboortedatum\b|\bgeboorte-?datum\b|\bgeb\.(?:\s?datum\b)?|\bgeb\b)"
+    r"[^.!?\n\d]{0,40}?"
+    rf"({_DATE})",
+    re.IGNORECASE,
+)
+_DATE_IN_BRACKETS = re.compile(rf"\s*\(\s*(?:geb\.?\s*|\*\s*)?({_DATE})\s*\)")
+
+# --- Words ----------------------------------------------------------------------------------------
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_SENTENCE_BREAK = re.compile(r"[.!?:;\n•]")
+_NAME_JOIN = re.compile(r"^(?:\s+|-|\s*-\s*)$")
+
+_HOUSE_NUMBER = re.compile(
+    r"(?<![\w.,:/-])(?:(?:nr|no|nummer)\.?\s*)?"
+    r"(\d{1,5})(?:\s?-\s?\d{1,4}(?:-?[A-Za-z])?|\s?-\s?[A-Za-z]{1,3}|[A-Za-z]{1,2}|\s[a-z](?=[\s,.;)]|$))?"
+    r"(?![\w]|[.,:]\d|\s?%|\s?procent)"
+)
+_ADDRESS_WORD = re.compile(r"[^\W_][\w'’.-]*")
+
+
+@dataclass(slots=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+    cap: bool
+    initial: bool
+    sentence_start: bool
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+class Scanner:
+    """Finds personal data in text. Build it once (it holds the word lists) and reuse it."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+
+    # --- public ---------------------------------------------------------------------------
+    def findings(self, text: str) -> tuple[Finding, ...]:
+        if not text or not text.strip():
+            return ()
+        candidates: list[Finding] = []
+        candidates += self._emails(text)
+        candidates += self._ibans(text)
+        candidates += self._phones(text)
+        candidates += self._bsns(text)
+        candidates += self._plates(text)
+        candidates += self._postcodes(text)
+        candidates += self._birth_dates(text)
+        addresses = self._addresses(text)
+        candidates += addresses
+        names = self._names(text, addresses)
+        candidates += names
+        candidates += self._dates_after_names(text, names)
+        return _resolve(candidates)
+
+    # --- structured identifiers -----------------------------------------------------------
+    def _emails(self, text: str) -> list[Finding]:
+        return [Finding(EMAIL, m.start(), m.end()) for m in _EMAIL.finditer(text)]
+
+    def _ibans(self, text: str) -> list[Finding]:
+        found = []
+        for match in _IBAN_START.finditer(text):
+            country = match.group(1).upper()
+            length = _IBAN_LENGTHS.get(country)
+            if length is None:
+                continue
+            # Collect the next characters of the number, with or without single spaces.
+            compact, position = match.group(1) + match.group(2), match.end()
+            while len(compact) < length and position < len(text):
+                char = text[position]
+                if char.isalnum():
+                    compact += char
+                elif char != " " or (position + 1 < len(text) and not text[position + 1].isalnum()):
+                    break
+                position += 1
+            if len(compact) != length:
+                continue
+            if position < len(text) and text[position].isalnum():
+                continue  # longer than an IBAN of its country: something else
+            if iban_number.is_valid(compact.upper()):
+                found.append(Finding(IBAN, match.start(), position))
+        return found
+
+    def _phones(self, text: str) -> list[Finding]:
+        found = []
+        for match in _PHONE.finditer(text):
+            candidate = match.group()
+            if _DATE_LIKE.match(candidate):
+                continue
+            digits = re.sub(r"\D", "", candidate.replace("(0)", ""))
+            if digits.startswith("0031"):
+                digits = "0" + digits[4:]
+            elif digits.startswith("31") and candidate.lstrip().startswith("+"):
+                digits = "0" + digits[2:]
+            if len(digits) != 10 or digits[1] == "0":
+                continue
+            found.append(Finding(TELEFOON, match.start(), match.end()))
+        return found
+
+    def _bsns(self, text: str) -> list[Finding]:
+        found = []
+        for match in _BSN.finditer(text):
+            if _MONEY_BEFORE.search(text, 0, match.start()):
+                continue
+            if bsn_number.is_valid(re.sub(r"\D", "", match.group())):
+                found.append(Finding(BSN, match.start(), match.end()))
+        return found
+
+    def _plates(self, text: str) -> list[Finding]:
+        found = [Finding(KENTEKEN, m.start(), m.end()) for m in _PLATE.finditer(text)]
+        for match in _PLATE_AFTER_KEYWORD.finditer(text):
+            plate = match.group(1).upper()
+            if _PLATE_UNDASHED_SHAPES.match(plate):
+                found.append(Finding(KENTEKEN, match.start(1), match.end(1)))
+        return found
+
+    def _postcodes(self, text: str) -> list[Finding]:
+        return [Finding(POSTCODE, m.start(), m.end()) for m in _POSTCODE.finditer(text)]
+
+    def _birth_dates(self, text: str) -> list[Finding]:
+        return [Finding(GEBOORTEDATUM, m.start(1), m.end(1)) for m in _BIRTH_DATE.finditer(text)]
+
+    def _dates_after_names(self, text: str, names: list[Finding]) -> list[Finding]:
+        """``Jan de Vries (12-03-1985)``: a date in brackets right after a name."""
+        found = []
+        for name in names:
+            match = _DATE_IN_BRACKETS.match(text, name.end)
+            if match:
+                found.append(Finding(GEBOORTEDATUM, match.start(1), match.end(1)))
+        return found
+
+    # --- addresses ------------------------------------------------------------------------
+    def _addresses(self, text: str) -> list[Finding]:
+        found = []
+        for match in _HOUSE_NUMBER.finditer(text):
+            start = self._street_before(text, match.start())
+            if start is not None:
+                found.append(Finding(ADRES, start, match.end()))
+        return found
+
+    def _street_before(self, text: str, position: int) -> int | None:
+        """Where the street name before a house number starts, or None if there is none."""
+        head = text[max(0, position - 80) : position]
+        offset = position - len(head)
+        if not head.endswith((" ", "\u00a0")):
+            return None
+        words = list(_ADDRESS_WORD.finditer(head))
+        if not words:
+            return None
+        # The words right before the number, back to punctuation that ends a phrase.
+        phrase: list[re.Match] = []
+        end = len(head)
+        for word in reversed(words):
+            gap = head[word.end() : end]
+            if gap.strip():
+                break
+            phrase.insert(0, word)
+            end = word.start()
+            if len(phrase) == 5:
+                break
+        if not phrase:
+            return None
+        last = phrase[-1].group().rstrip(".")
+        if last.lower() in NOT_STREETS:
+            return None
+        streets = self.lexicon.streets
+        # The longest run of words that is a known street ("Boulevard 1945", "Oude Markt").
+        for size in range(len(phrase), 0, -1):
+            run = phrase[-size:]
+            if not run[0].group()[0].isupper() and run[0].group().lower() not in INTERFIXES:
+                continue
+            joined = " ".join(word.group() for word in run).lower()
+            if joined in streets and run[0].group()[0].isupper():
+                return offset + run[0].start()
+        # A word with a street suffix ("Hengelosestraat", "Lasondersingel"), with the
+        # capitalised words before it that belong to it ("Van Lochemstraat").
+        if not last.lower().endswith(STREET_SUFFIXES) or not last[0].isupper():
+            return None
+        if len(last) < 4:
+            return None
+        start_index = len(phrase) - 1
+        while start_index > 0:
+            previous = phrase[start_index - 1].group()
+            if previous[0].isupper() and not self.lexicon.is_ordinary(previous):
+                start_index -= 1
+            else:
+                break
+        return offset + phrase[start_index].start()
+
+    # --- names ----------------------------------------------------------------------------
+    def _tokens(self, text: str) -> list[_Token]:
+        tokens: list[_Token] = []
+        previous_end = 0
+        previous: _Token | None = None
+        for match in _WORD.finditer(text):
+            word = match.group()
+            initial = (
+                len(word) == 1 and word.isupper() and text[match.end() : match.end() + 1] == "."
+            )
+            gap = text[previous_end : match.start()]
+            if previous is None:
+                sentence_start = True
+            elif _SENTENCE_BREAK.search(gap):
+                # "dhr. Jansen", "J. de Vries": a dot after an abbreviation is no full stop.
+                sentence_start = not (
+                    previous.initial or previous.lower in TITLES or gap.strip() in {"'", "’"}
+                )
+            else:
+                sentence_start = False
+            token = _Token(
+                text=word,
+                start=match.start(),
+                end=match.end(),
+                cap=word[0].isupper() and not (len(word) > 1 and word.isupper()),
+                initial=initial,
+                sentence_start=sentence_start,
+            )
+            tokens.append(token)
+            previous, previous_end = token, match.end() + (1 if initial else 0)
+        return tokens
+
+    def _names(self, text: str, blocked: list[Finding]) -> list[Finding]:
+        """Names; ``blocked`` are spans found already (addresses) that no name runs into."""
+        tokens = self._tokens(text)
+        lexicon = self.lexicon
+        found: list[Finding] = []
+        index = 0
+        count = len(tokens)
+        while index < count:
+            token = tokens[index]
+            start_index = None
+            if self._is_title(tokens, index, text):
+                # The name after a form of address: "mevrouw (de) Vries", "dhr. P. de Vries".
+                first = index + 1
+                while first < count and tokens[first].lower in INTERFIXES and not tokens[first].cap:
+                    first += 1
+                if (
+                    first < count
+                    and (tokens[first].cap or tokens[first].initial)
+                    and self._joined(text, tokens[first - 1], tokens[first], loose=True)
+                    and tokens[first].lower not in lexicon.trade_words
+                    and not self._blocked(tokens[first], blocked)
+                ):
+                    start_index = index + 1
+                    index = first
+            elif (token.initial and self._initials_name(tokens, index, text)) or (
+                token.cap and not token.initial and self._is_name_word(tokens, index, text)
+            ):
+                start_index = index
+            elif (
+                not token.cap
+                and token.lower in ("de", "van", "ter", "ten", "den", "el")
+                and not token.sentence_start
+                and index + 1 < count
+                and tokens[index + 1].cap
+                and self._joined(text, token, tokens[index + 1])
+                and lexicon.is_surname(tokens[index + 1].text)
+                and not lexicon.is_first_name(tokens[index + 1].text)
+                and not lexicon.is_ordinary(tokens[index + 1].text)
+            ):
+                # "volgens de Vries", "met van Dijk"
+                start_index = index
+                index += 1
+            if start_index is None:
+                index += 1
+                continue
+            if self._blocked(tokens[index], blocked):
+                index += 1
+                continue
+            end_index = self._extend_right(tokens, index, text, blocked)
+            start_index = self._extend_left(tokens, start_index, text, blocked)
+            start = tokens[start_index].start
+            end = tokens[end_index].end + (1 if tokens[end_index].initial else 0)
+            found.append(Finding(NAAM, start, end))
+            index = end_index + 1
+        return found
+
+    def _is_title(self, tokens: list[_Token], index: int, text: str) -> bool:
+        token = tokens[index]
+        lower = token.lower
+        if index + 1 >= len(tokens):
+            return False
+        if lower == "heer":
+            return index > 0 and (tokens[index - 1].lower, lower) in TITLE_PAIRS
+        if lower not in TITLES:
+            return False
+        if lower in ("familie", "fam") and not tokens[index + 1].cap:
+            return False
+        nxt = tokens[index + 1]
+        gap = text[token.end : nxt.start]
+        return gap.strip() in ("", ".")
+
+    def _joined(self, text: str, left: _Token, right: _Token, loose: bool = False) -> bool:
+        """Whether two words stand together in a name (a space or a hyphen between them)."""
+        gap = text[left.end : right.start]
+        if left.initial:
+            gap = gap[1:] if gap.startswith(".") else gap
+        if loose and gap.strip() == ".":
+            return True
+        return bool(_NAME_JOIN.match(gap)) or gap == ""
+
+    def _initials_name(self, tokens: list[_Token], index: int, text: str) -> bool:
+        """``P. de Vries``, ``J.P. Balkenende``, ``A.M. van den Berg``."""
+        position = index
+        while position < len(tokens) and tokens[position].initial:
+            if position > index and not self._joined(text, tokens[position - 1], tokens[position]):
+                return False
+            position += 1
+        while (
+            position < len(tokens)
+            and tokens[position].lower in INTERFIXES
+            and not tokens[position].initial
+        ):
+            position += 1
+        if position >= len(tokens):
+            return False
+        nxt = tokens[position]
+        if not nxt.cap or nxt.initial:
+            return False
+        if not self._joined(text, tokens[position - 1], nxt):
+            return False
+        lower = nxt.lower
+        return lower not in self.lexicon.trade_words and lower not in self.lexicon.place_words
+
+    def _is_name_word(self, tokens: list[_Token], index: int, text: str) -> bool:
+        """A capitalised word that is a name by the lists and its place in the sentence."""
+        lexicon = self.lexicon
+        token = tokens[index]
+        word = token.text
+        if len(word) < 2:
+            return False
+        ordinary = lexicon.is_ordinary(word)
+        first = lexicon.is_first_name(word)
+        nxt = tokens[index + 1] if index + 1 < len(tokens) else None
+        if first and nxt is not None and self._starts_surname(tokens, index + 1, text, token):
+            return not (ordinary and token.sentence_start)
+        if ordinary:
+            return False
+        if first:
+            return True
+        if lexicon.is_surname(word):
+            return not token.sentence_start
+        # Two unknown capitalised words in the middle of a sentence ("Dariusz Lewandowski"):
+        # names that no Dutch list has, unless they look like an organisation.
+        return (
+            not token.sentence_start
+            and not (index > 0 and tokens[index - 1].lower in PLACE_NOUNS)
+            and nxt is not None
+            and nxt.cap
+            and not nxt.sentence_start
+            and self._joined(text, token, nxt)
+            and self._unknown_name_like(word)
+            and self._unknown_name_like(nxt.text)
+        )
+
+    def _unknown_name_like(self, word: str) -> bool:
+        lower = word.lower()
+        return (
+            len(word) > 2
+            and not self.lexicon.is_ordinary(word)
+            and not lower.endswith(NOUN_SUFFIXES)
+        )
+
+    def _starts_surname(self, tokens, index, text, previous) -> bool:
+        """Whether a surname follows (directly, or after tussenvoegsels)."""
+        position = index
+        left = previous
+        while position < len(tokens) and tokens[position].lower in INTERFIXES:
+            if not self._joined(text, left, tokens[position]):
+                return False
+            left = tokens[position]
+            position += 1
+        if position >= len(tokens):
+            return False
+        token = tokens[position]
+        if not token.cap or token.sentence_start or not self._joined(text, left, token):
+            return False
+        # Right after a given name a capitalised word is a surname, even where a place has
+        # the same name (Oosterveld, Van Dam); words of the trade are not.
+        return token.lower not in self.lexicon.trade_words
+
+    @staticmethod
+    def _blocked(token: _Token, blocked: list[Finding]) -> bool:
+        return any(span.start < token.end and token.start < span.end for span in blocked)
+
+    def _extend_right(self, tokens, index, text, blocked) -> int:
+        """The last word of a name that starts at ``index``."""
+        end = index
+        # Initials: "J.P." then the rest of the name.
+        while end + 1 < len(tokens) and tokens[end].initial and tokens[end + 1].initial:
+            end += 1
+        position = end + 1
+        while position < len(tokens) and position - index < 7:
+            # Tussenvoegsels, then a capitalised word.
+            probe = position
+            left = tokens[end]
+            while (
+                probe < len(tokens)
+                and tokens[probe].lower in INTERFIXES
+                and self._joined(text, left, tokens[probe])
+            ):
+                left = tokens[probe]
+                probe += 1
+            if probe >= len(tokens):
+                break
+            candidate = tokens[probe]
+            if not (candidate.cap or candidate.initial) or candidate.sentence_start:
+                break
+            if not self._joined(text, left, candidate) or self._blocked(candidate, blocked):
+                break
+            lower = candidate.lower
+            if lower in self.lexicon.trade_words:
+                break
+            if (
+                self.lexicon.is_ordinary(candidate.text)
+                and not self.lexicon.is_surname(candidate.text)
+                and probe == position
+            ):
+                break
+            end = probe
+            position = probe + 1
+        return end
+
+    def _extend_left(self, tokens, index, text, blocked) -> int:
+        """Given names or initials before a surname that was found first."""
+        start = index
+        while start > 0:
+            previous = tokens[start - 1]
+            if not self._joined(text, previous, tokens[start]) or self._blocked(previous, blocked):
+                break
+            if previous.initial:
+                start -= 1
+                continue
+            if not previous.cap or self._is_title(tokens, start - 1, text):
+                break
+            if self.lexicon.is_ordinary(previous.text):
+                break
+            if previous.sentence_start and not self.lexicon.is_first_name(previous.text):
+                break
+            start -= 1
+        return start
+
+
+def _resolve(candidates: list[Finding]) -> tuple[Finding, ...]:
+    """Overlapping findings: the kind that ranks higher wins, then the longer one."""
+    chosen: list[Finding] = []
+    for finding in sorted(candidates, key=lambda f: (_RANK[f.type], -(f.end - f.start), f.start)):
+        if all(finding.end <= kept.start or finding.start >= kept.end for kept in chosen):
+            chosen.append(finding)
+    return tuple(sorted(chosen, key=lambda f: f.start))

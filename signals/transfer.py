@@ -1,0 +1,426 @@
+"""Import and export of signals as CSV or Excel, with Dutch column names.
+
+The import is all-or-nothing: every row is checked with the same form (and so the same
+anonymisation guard) as a signal entered in the browser; if any row is wrong, nothing is
+saved and every problem is reported with its line number. Messages never repeat the content
+of a cell, so personal data in a file does not end up on the screen or in a log.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .bodies import CLASSIFICATION_KEY, BodyKind
+from .forms import CLASSIFICATION_FIELD, DETAILS_PREFIX, SignalForm
+from .models import Aspect, OrganisationUnit, OversightBody, Signal
+
+MAX_ROWS = 1000
+LIST_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # the Dutch column name in the file
+    field: str  # the field of SignalForm
+    help: str  # what goes in it (in Dutch: the template is a Dutch document)
+    required: bool = False
+
+
+BASE_COLUMNS = (
+    Column("titel", "title", "Korte titel van het signaal, zonder persoonsgegevens.", True),
+    Column(
+        "omschrijving",
+        "description",
+        "Wat zag uw orgaan? Beschrijf het patroon, nooit een persoon.",
+        True,
+    ),
+    Column("periode_van", "period_start", "Begin van de waargenomen periode: dd-mm-jjjj.", True),
+    Column("periode_tot", "period_end", "Einde van de waargenomen periode: dd-mm-jjjj.", True),
+    Column("aantal_zaken", "case_count", "Aantal onderliggende zaken (een geheel getal)."),
+    Column("impact", "impact", "laag, midden of hoog (leeg: midden)."),
+    Column("positief", "is_positive", "ja als het een goed voorbeeld is, anders nee of leeg."),
+    Column("invalshoeken", "aspects", "Namen van de invalshoeken, gescheiden door ;."),
+    Column(
+        "organisatieonderdelen",
+        "organisation_units",
+        "Namen van de organisatieonderdelen, gescheiden door ;.",
+    ),
+    Column("bron", "source_reference", "Bronverwijzing zonder persoonsgegevens."),
+    Column("indeling", CLASSIFICATION_FIELD, "Indeling volgens de eigen toetsingskaders."),
+)
+# Columns the export adds; the import ignores them, so an export can be imported again.
+EXPORT_ONLY = ("id", "orgaan", "status", "versie", "aangemaakt", "bijgewerkt")
+YES = {"ja", "j", "yes", "y", "true", "waar", "1", "x"}
+NO = {"nee", "n", "no", "false", "onwaar", "0", ""}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def columns_for(kind: BodyKind) -> list[Column]:
+    columns = list(BASE_COLUMNS)
+    if kind.taxonomy:
+        codes = ", ".join(category.code for category in kind.taxonomy)
+        columns[-1] = Column(
+            "indeling", CLASSIFICATION_FIELD, f"Codes, gescheiden door ;. Mogelijk: {codes}."
+        )
+    for name, form_field in kind.details_fields().items():
+        choices = [code for code, _label in getattr(form_field, "choices", []) if code]
+        help_text = f"Mogelijk: {', '.join(choices)}." if choices else str(form_field.label)
+        columns.append(Column(name, DETAILS_PREFIX + name, help_text))
+    return columns
+
+
+# --- Reading files ------------------------------------------------------------------------------
+class FileProblem(Exception):
+    """The file as a whole cannot be read."""
+
+
+@dataclass
+class RowProblem:
+    line: int
+    message: str
+
+
+@dataclass
+class ImportCheck:
+    rows: list[dict] = field(default_factory=list)  # service keyword arguments, per row
+    problems: list[RowProblem] = field(default_factory=list)
+    redacted_rows: list[int] = field(default_factory=list)  # lines whose text was redacted
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+
+def _read_csv(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes nearly everything
+        raise FileProblem(_("The file is not a text file in UTF-8 or Windows encoding."))
+    if "\x00" in text:
+        raise FileProblem(_("The file is not a CSV file."))
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=";,\t")
+    except csv.Error:
+        dialect = csv.excel
+        dialect.delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error as error:
+        raise FileProblem(_("The CSV file cannot be read: %(error)s") % {"error": error}) from None
+
+
+def _read_xlsx(content: bytes) -> Iterator[tuple[int, list]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise FileProblem(_("The Excel file cannot be read. Is it an .xlsx file?")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(row)
+    finally:
+        workbook.close()
+
+
+def read_table(name: str, content: bytes) -> list[tuple[int, dict[str, object]]]:
+    """The data rows of a file as (line number, {column: value}); line 1 is the header."""
+    rows = _read_xlsx(content) if name.lower().endswith(".xlsx") else _read_csv(content)
+    header: list[str] | None = None
+    table = []
+    for number, values in rows:
+        if header is None:
+            header = [str(value or "").strip().lower() for value in values]
+            while header and not header[-1]:
+                header.pop()
+            if not any(header):
+                raise FileProblem(_("The first line must hold the column names."))
+            continue
+        if all(value in (None, "") or str(value).strip() == "" for value in values):
+            continue  # empty lines are skipped
+        if len(table) >= MAX_ROWS:
+            raise FileProblem(
+                _("The file has more than %(max)s signals. Split it into smaller files.")
+                % {"max": MAX_ROWS}
+            )
+        table.append((number, dict(zip(header, values, strict=False))))
+    if header is None:
+        raise FileProblem(_("The file is empty."))
+    return table
+
+
+# --- Checking rows ------------------------------------------------------------------------------
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if text.startswith("'") and text[1:2] in FORMULA_START:
+        text = text[1:]  # our own export protects formulas this way
+    return text
+
+
+def _date(value) -> str | None:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = _text(value)
+    if not text:
+        return ""
+    for pattern in ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%y"):
+        try:
+            return datetime.strptime(text, pattern).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _split(value) -> list[str]:
+    return [part.strip() for part in _text(value).split(LIST_SEPARATOR) if part.strip()]
+
+
+class _Lookup:
+    """Aspects and organisation units by name (or short name), case-insensitive."""
+
+    def __init__(self):
+        self.aspects = {}
+        for aspect in Aspect.objects.filter(is_active=True):
+            self.aspects[aspect.name.lower()] = aspect.pk
+            self.aspects[aspect.slug.lower()] = aspect.pk
+        self.units = {}
+        for unit in OrganisationUnit.objects.filter(is_active=True).select_related("parent"):
+            self.units.setdefault(unit.name.lower(), unit.pk)
+            self.units[str(unit).lower()] = unit.pk
+
+
+def check_rows(
+    *, body: OversightBody, table: list[tuple[int, dict]], accept_redactions: bool
+) -> ImportCheck:
+    kind = body.kind_spec
+    columns = columns_for(kind)
+    check = ImportCheck()
+    if not table:
+        check.problems.append(RowProblem(0, _("The file holds no signals.")))
+        return check
+    header = set(table[0][1])
+    known = {column.name for column in columns}
+    missing = [column.name for column in columns if column.required and column.name not in header]
+    unknown = sorted(name for name in header - known - set(EXPORT_ONLY) if name)
+    if missing:
+        check.problems.append(
+            RowProblem(1, _("Missing columns: %(names)s.") % {"names": ", ".join(missing)})
+        )
+    if unknown:
+        check.problems.append(
+            RowProblem(1, _("Unknown columns: %(names)s.") % {"names": ", ".join(unknown)})
+        )
+    if check.problems:
+        return check
+
+    lookup = _Lookup()
+    labels = {column.field: column.name for column in columns}
+    for line, values in table:
+        problems: list[str] = []
+        data: dict[str, object] = {}
+        for column in columns:
+            value = values.get(column.name)
+            if column.field in ("period_start", "period_end"):
+                parsed = _date(value)
+                if parsed is None:
+                    problems.append(
+                        _("%(column)s: not a date; use dd-mm-jjjj.") % {"column": column.name}
+                    )
+                data[column.field] = parsed or ""
+            elif column.field == "is_positive":
+                answer = _text(value).lower()
+                if answer not in YES | NO:
+                    problems.append(_("%(column)s: use ja or nee.") % {"column": column.name})
+                data[column.field] = "on" if answer in YES else ""
+            elif column.field in ("aspects", "organisation_units"):
+                names = _split(value)
+                table_ = lookup.aspects if column.field == "aspects" else lookup.units
+                unknown_names = [n for n in names if n.lower() not in table_]
+                if unknown_names:
+                    problems.append(
+                        _("%(column)s: %(count)s unknown name(s); use the names from the template.")
+                        % {"column": column.name, "count": len(unknown_names)}
+                    )
+                data[column.field] = [table_[n.lower()] for n in names if n.lower() in table_]
+            elif column.field == CLASSIFICATION_FIELD and kind.taxonomy:
+                data[column.field] = _split(value)
+            elif column.field == "impact":
+                data[column.field] = _text(value).lower() or "midden"
+            elif column.field == "case_count":
+                data[column.field] = _text(value) or "1"
+            else:
+                data[column.field] = _text(value)
+        if accept_redactions:
+            data["accept_redaction"] = "1"
+        form = SignalForm(data=data, body=body)
+        if not form.is_valid():
+            for name, errors in form.errors.items():
+                if name == "__all__":
+                    if form.findings:
+                        kinds = sorted(
+                            {kind_ for result in form.findings.values() for kind_ in result.types}
+                        )
+                        fields_ = ", ".join(labels.get(f, f) for f in form.findings)
+                        problems.append(
+                            _("personal data in %(fields)s (%(kinds)s).")
+                            % {"fields": fields_, "kinds": ", ".join(kinds)}
+                        )
+                    else:
+                        problems.extend(str(error) for error in errors)
+                    continue
+                if any(problem.startswith(labels.get(name, name) + ":") for problem in problems):
+                    continue  # already said, in the words of the file
+                for error in errors:
+                    problems.append(f"{labels.get(name, name)}: {error}")
+        if problems:
+            check.problems.extend(RowProblem(line, problem) for problem in problems)
+            continue
+        if form.redacted:
+            check.redacted_rows.append(line)
+        check.rows.append(form.service_kwargs())
+    if check.problems:
+        check.rows = []
+    return check
+
+
+# --- Writing files ------------------------------------------------------------------------------
+def _protect(value) -> object:
+    """A cell that a spreadsheet would run as a formula is written as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def export_rows(kind: BodyKind, signals: Iterable[Signal]) -> tuple[list[str], list[list]]:
+    columns = columns_for(kind)
+    header = [*EXPORT_ONLY[:3], *(column.name for column in columns), *EXPORT_ONLY[3:]]
+    rows = []
+    for signal in signals:
+        details = signal.details or {}
+        row: list[object] = [signal.pk, signal.body.name, signal.get_state_display()]
+        for column in columns:
+            name = column.field
+            if name == "is_positive":
+                value = "ja" if signal.is_positive else "nee"
+            elif name in ("period_start", "period_end"):
+                value = date_format(getattr(signal, name), "d-m-Y")
+            elif name == "aspects":
+                value = f"{LIST_SEPARATOR} ".join(a.name for a in signal.aspects.all())
+            elif name == "organisation_units":
+                value = f"{LIST_SEPARATOR} ".join(
+                    str(unit) for unit in signal.organisation_units.all()
+                )
+            elif name == CLASSIFICATION_FIELD:
+                value = f"{LIST_SEPARATOR} ".join(details.get(CLASSIFICATION_KEY, []))
+            elif name.startswith(DETAILS_PREFIX):
+                value = details.get(name[len(DETAILS_PREFIX) :], "")
+            else:
+                value = getattr(signal, name)
+            row.append(_protect(value))
+        row += [signal.version, signal.created_at, signal.updated_at]
+        rows.append(row)
+    return header, rows
+
+
+def export_queryset(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("body").prefetch_related(
+        "aspects", Prefetch("organisation_units", OrganisationUnit.objects.select_related("parent"))
+    )
+
+
+def write_csv(header: list[str], rows: list[list]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(
+            [
+                value.strftime("%d-%m-%Y %H:%M") if isinstance(value, datetime) else value
+                for value in row
+            ]
+        )
+    # A byte order mark, so that Excel opens the file as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_xlsx(header: list[str], rows: list[list], *, title: str, notes=None) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(
+            [value.replace(tzinfo=None) if isinstance(value, datetime) else value for value in row]
+        )
+    for index, name in enumerate(header, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(
+            12, min(48, len(name) + 4)
+        )
+    sheet.freeze_panes = "A2"
+    if notes:
+        help_sheet = workbook.create_sheet(str(gettext_lazy("Explanation"))[:31])
+        help_sheet.append([_("column"), _("required"), _("what goes in it")])
+        for cell in help_sheet[1]:
+            cell.font = Font(bold=True)
+        for row in notes:
+            help_sheet.append(list(row))
+        help_sheet.column_dimensions["A"].width = 24
+        help_sheet.column_dimensions["C"].width = 90
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def template_rows(body: OversightBody) -> tuple[list[str], list[list], list[tuple]]:
+    """The import template: the header, one example row, and an explanation per column."""
+    kind = body.kind_spec
+    columns = columns_for(kind)
+    example = {
+        "titel": "Beslistermijnen Wmo-aanvragen overschreden",
+        "omschrijving": (
+            "In het tweede halfjaar werd bij een op de drie aanvragen de wettelijke "
+            "beslistermijn overschreden, zonder dat de aanvrager daarover werd ingelicht."
+        ),
+        "periode_van": "01-07-2025",
+        "periode_tot": "31-12-2025",
+        "aantal_zaken": 12,
+        "impact": "midden",
+        "positief": "nee",
+        "invalshoeken": "Tijdigheid; Communicatie en informatievoorziening",
+        "organisatieonderdelen": "",
+        "bron": "Jaarverslag 2025, hoofdstuk 3",
+        "indeling": kind.taxonomy[0].code if kind.taxonomy else "",
+    }
+    header = [column.name for column in columns]
+    notes = [
+        (column.name, _("yes") if column.required else _("no"), column.help) for column in columns
+    ]
+    return header, [[example.get(name, "") for name in header]], notes
