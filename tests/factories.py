@@ -1,8 +1,10 @@
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
 from rodedraden.accounts.models import Role, User
-from signals.models import Membership, OversightBody
+from signals.models import Membership, OversightBody, Signal, SignalState
 
 PASSWORD = "een-lang-testwachtwoord"
 
@@ -37,3 +39,18 @@ class MembershipFactory(DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     body = factory.SubFactory(OversightBodyFactory)
+
+
+class SignalFactory(DjangoModelFactory):
+    """Test data without personal data, saved directly (the services are tested on their own)."""
+
+    class Meta:
+        model = Signal
+
+    body = factory.SubFactory(OversightBodyFactory)
+    title = factory.Sequence(lambda n: f"Beslistermijnen overschreden ({n})")
+    description = "Bij een derde van de aanvragen werd de wettelijke termijn overschreden."
+    period_start = datetime.date(2026, 1, 1)
+    period_end = datetime.date(2026, 6, 30)
+    case_count = 4
+    state = SignalState.CONCEPT

@@ -35,8 +35,8 @@ TITLE_PAIRS = frozenset({("de", "heer")})
 INTERFIXES = frozenset(
     _words(
         """
-    van de der den het 't ter ten te el al ben bin abu da dos du le la von vd v.d. op in uit
-    aan bij di del lo zur d' l' 'l mc mac o' v oude olde
+    van de der den het 't t ter ten te el al ben bin abu da dos du le la von vd v.d. op in uit
+    aan di del lo zur d' l' 'l mc mac o' v oude olde
     """
     )
 )
@@ -83,7 +83,8 @@ TRADE_WORDS = frozenset(
     jongere jongeren oudere ouderen ondernemer ondernemers huurder huurders eigenaar
     eigenaren woningcorporatie datalek datalekken dpia inzageverzoek inzageverzoeken
     verwerkingsregister gegrond ongegrond bezwaar bezwaren klacht klachten beroep
-    hoorzitting heer hoofd lijn fase versie bijlage pagina nummer bus postbus
+    hoorzitting heer hoofd lijn fase versie bijlage pagina nummer bus postbus dienst recherche
+    archief
     """
     )
 )
@@ -194,6 +195,7 @@ NOUN_SUFFIXES = (
     "groep", "partners", "school", "college", "academie", "museum", "bibliotheek", "theater",
     "ziekenhuis", "huisvesting", "wonen", "werk", "werken", "gemeente", "provincie", "ing",
     "ie", "iteit", "isme", "atie", "ment", "aal", "eel", "ief", "ijk", "isch", "lijk",
+    "ale", "ele", "ische", "lijke", "ieve", "aire", "tie", "sie",
 )  # fmt: skip
 
 # Words that introduce the name of a place or an organisation, not of a person.
@@ -203,6 +205,36 @@ PLACE_NOUNS = frozenset(
     wijk wijken buurt buurten stadsdeel dorp dorpen kern kernen woonwijk locatie vestiging
     school scholen stichting vereniging team wijkteam project programma gebouw complex
     straat weg plein park bedrijf organisatie instelling zorgaanbieder aanbieder
+    """
+    )
+)
+
+# Words before tussenvoegsels in the name of a street: "Dr. van Heesweg",
+# "Burgemeester van Veenlaan", "Prins Bernhard van Lippe..." (lower case, without the dot).
+STREET_TITLES = frozenset(
+    _words(
+        """
+    dr prof mr ir ing burgemeester burg wethouder weth generaal gen koning koningin prins
+    prinses graaf gravin hertog hertogin baron jonkheer pastoor pater dominee ds kardinaal
+    bisschop kapitein admiraal luitenant kolonel majoor sint st meester mgr monseigneur
+    """
+    )
+)
+
+# Prepositions before a place: "in Berkum", "uit Sofia", "naar Zevenaar".
+LOCATIVES = frozenset(_words("in uit te naar rond nabij vanuit richting tussen"))
+
+# Tussenvoegsels that are also ordinary prepositions: part of a name only together with another
+# tussenvoegsel ("op den Kamp", "in 't Veld", "uit de Bogaard").
+LOOSE_PARTICLES = frozenset(_words("aan in op uit te"))
+
+# Institutions named after people or saints: "Catharina Ziekenhuis", "Jan Ligthart School".
+INSTITUTIONS = frozenset(
+    _words(
+        """
+    ziekenhuis kliniek school basisschool college lyceum gymnasium stichting instituut fonds
+    huis gasthuis centrum kerk parochie museum academie universiteit hogeschool prijs lezing
+    zorg zorggroep groep kazerne hal stadion theater
     """
     )
 )
@@ -252,6 +284,11 @@ class Lexicon:
 
     def is_surname(self, word: str) -> bool:
         return word.lower() in self.surnames
+
+    def is_common(self, word: str) -> bool:
+        """A common Dutch word or a word of the trade (places not included)."""
+        lower = word.lower()
+        return lower in self.common_words or lower in self.trade_words or lower in MONTHS
 
     def is_ordinary(self, word: str) -> bool:
         """A word that is not a name on its own: common Dutch, the trade, a place, a month."""

@@ -19,13 +19,17 @@ from stdnum import iban as iban_number
 from stdnum.nl import bsn as bsn_number
 
 from .lexicon import (
+    INSTITUTIONS,
     INTERFIXES,
+    LOCATIVES,
+    LOOSE_PARTICLES,
     MONTH_ABBREVIATIONS,
     MONTHS,
     NOT_STREETS,
     NOUN_SUFFIXES,
     PLACE_NOUNS,
     STREET_SUFFIXES,
+    STREET_TITLES,
     TITLE_PAIRS,
     TITLES,
     Lexicon,
@@ -61,9 +65,18 @@ class Finding:
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
 
 _IBAN_START = re.compile(r"(?<![\w])([A-Za-z]{2})(\d{2})(?=[ ]?[A-Za-z0-9])")
-_IBAN_LENGTHS = {"NL": 18, "BE": 16, "DE": 22, "FR": 27, "LU": 20, "GB": 22, "ES": 24,
-                 "IT": 27, "AT": 20, "CH": 21, "PL": 28, "PT": 25, "IE": 22, "DK": 18,
-                 "SE": 24, "NO": 15, "FI": 18, "TR": 26, "MA": 28}  # fmt: skip
+# The length of an IBAN per country (the ISO 13616 registry).
+_IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
+    "BR": 29, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28, "EE": 20,
+    "EG": 29, "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18,
+    "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27,
+    "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21,
+    "MA": 28, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MR": 27, "MT": 31, "MU": 30, "NL": 18,
+    "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24,
+    "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28, "TL": 23, "TN": 24,
+    "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+}  # fmt: skip
 
 # A Dutch telephone number: +31 / 0031 / 0, then nine digits, in any of the usual groupings;
 # an area code may stand in brackets: "(053) 481 23 45".
@@ -71,7 +84,9 @@ _PHONE = re.compile(
     r"(?<![\w+])"
     r"(?:\(0\d{1,3}\)[ -]?\d(?:[ -]?\d){4,7}"
     r"|(?:\+|00)31[ -]?(?:\(0\)[ -]?)?\d(?:[ -]?\d){8}"
-    r"|0\d(?:[ -]?\d){8})"
+    r"|0\d(?:[ -]?\d){8}"
+    # Numbers from abroad: a country code other than +31, then 8 to 12 digits.
+    r"|(?:\+|00)(?!31)[1-9]\d{0,2}[ -]?(?:\(0\)[ -]?)?\d(?:[ -]?\d){7,11})"
     r"(?!\d)"
 )
 _DATE_LIKE = re.compile(r"^\(?\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
@@ -107,7 +122,14 @@ _PLATE_UNDASHED_SHAPES = re.compile(
     "^(?:" + "|".join(re.sub(r"(?<=[}\]d])-", "", shape) for shape in _PLATE_SHAPES) + ")$"
 )
 _PLATE_AFTER_KEYWORD = re.compile(
-    r"\bkenteken(?:nummer|plaat)?s?\s*[:(]?\s*([A-Z0-9]{6})(?![\w-])", re.IGNORECASE
+    r"\b(?:kenteken(?:nummer|plaat)?s?|voertuig|auto|bestelbus|bestelauto|motor|scooter|"
+    r"aanhanger|camper)\s*[:(]?\s*([A-Z0-9]{6})(?![\w-])",
+    re.IGNORECASE,
+)
+# Without dashes and without a keyword: only the letters Dutch plates have used since 1978
+# (no vowels, no C or Q), so that ordinary codes and abbreviations pass.
+_PLATE_UNDASHED = re.compile(
+    r"(?<![\w-])(?=[A-Z0-9]{6}(?![\w-]))(?=\S*\d)(?=\S*[A-Z])[BDFGHJKLMNPRSTVXZ0-9]{6}"
 )
 
 _MONTH_NAMES = "|".join(MONTHS + [m + r"\.?" for m in MONTH_ABBREVIATIONS])
@@ -118,6 +140,7 @@ _DATE = (
 )
 _BIRTH_DATE = re.compile(
     r"(?:\bgeboren\b|\bgeboortedatum\b|\bgeboorte-?datum\b|\bgeb\.(?:\s?datum\b)?|\bgeb\b)"
+    r"(?![^.!?\n\d]{0,40}?\b(?:vóór|voor|na|vanaf|sinds|tussen|tot|uiterlijk)\s+\d)"
     r"[^.!?\n\d]{0,40}?"
     rf"({_DATE})",
     re.IGNORECASE,
@@ -127,14 +150,31 @@ _DATE_IN_BRACKETS = re.compile(rf"\s*\(\s*(?:geb\.?\s*|\*\s*)?({_DATE})\s*\)")
 # --- Words ----------------------------------------------------------------------------------------
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _SENTENCE_BREAK = re.compile(r"[.!?:;\n•]")
-_NAME_JOIN = re.compile(r"^(?:\s+|-|\s*-\s*)$")
+_NAME_JOIN = re.compile(r"^(?:\s+['’]?|-|\s*-\s*|['’])$")
 
 _HOUSE_NUMBER = re.compile(
     r"(?<![\w.,:/-])(?:(?:nr|no|nummer)\.?\s*)?"
-    r"(\d{1,5})(?:\s?-\s?\d{1,4}(?:-?[A-Za-z])?|\s?-\s?[A-Za-z]{1,3}|[A-Za-z]{1,2}|\s[a-z](?=[\s,.;)]|$))?"
+    r"(\d{1,5})"
+    r"(?:\s?-\s?\d{1,4}(?:-?[A-Za-z])?|\s?-\s?[A-Za-z]{1,3}|[A-Za-z]{1,2}\b"
+    r"|\s(?:hs|huis|bg|bel|beg|bov|boven|zw|rd|I{1,3}|IV|[A-Za-z])(?=[\s,.;)]|$))?"
     r"(?![\w]|[.,:]\d|\s?%|\s?procent)"
 )
 _ADDRESS_WORD = re.compile(r"[^\W_][\w'’.-]*")
+
+
+# Sayings with a given name in them that are about nobody: "Jan en alleman", "Jan Modaal".
+_IDIOMS = re.compile(
+    r"\b(?:jan en alleman|jan modaal|jan(?:-| )met(?:-| )de(?:-| )pet|jan publiek|"
+    r"jan rap en (?:zijn|z'n) maat|klaas vaak|jantje lacht|piet snot)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_street_word(lower: str) -> bool:
+    """A word that ends like a street ("Brugstraat", "IJsseldijk"), not just the suffix."""
+    return any(
+        lower.endswith(suffix) and len(lower) > len(suffix) + 1 for suffix in STREET_SUFFIXES
+    )
 
 
 @dataclass(slots=True)
@@ -211,6 +251,13 @@ class Scanner:
             if _DATE_LIKE.match(candidate):
                 continue
             digits = re.sub(r"\D", "", candidate.replace("(0)", ""))
+            international = candidate.startswith(("+", "00")) and not candidate.startswith(
+                ("+31", "0031")
+            )
+            if international:
+                if 9 <= len(digits) <= 15:
+                    found.append(Finding(TELEFOON, match.start(), match.end()))
+                continue
             if digits.startswith("0031"):
                 digits = "0" + digits[4:]
             elif digits.startswith("31") and candidate.lstrip().startswith("+"):
@@ -235,6 +282,12 @@ class Scanner:
             plate = match.group(1).upper()
             if _PLATE_UNDASHED_SHAPES.match(plate):
                 found.append(Finding(KENTEKEN, match.start(1), match.end(1)))
+        for match in _PLATE_UNDASHED.finditer(text):
+            # "7547RJ" has the shape of a plate too, but is a postcode.
+            if _PLATE_UNDASHED_SHAPES.match(match.group()) and not _POSTCODE.fullmatch(
+                match.group()
+            ):
+                found.append(Finding(KENTEKEN, match.start(), match.end()))
         return found
 
     def _postcodes(self, text: str) -> list[Finding]:
@@ -287,27 +340,40 @@ class Scanner:
         if last.lower() in NOT_STREETS:
             return None
         streets = self.lexicon.streets
+        start_index = None
         # The longest run of words that is a known street ("Boulevard 1945", "Oude Markt").
         for size in range(len(phrase), 0, -1):
             run = phrase[-size:]
-            if not run[0].group()[0].isupper() and run[0].group().lower() not in INTERFIXES:
-                continue
             joined = " ".join(word.group() for word in run).lower()
             if joined in streets and run[0].group()[0].isupper():
-                return offset + run[0].start()
-        # A word with a street suffix ("Hengelosestraat", "Lasondersingel"), with the
-        # capitalised words before it that belong to it ("Van Lochemstraat").
-        if not last.lower().endswith(STREET_SUFFIXES) or not last[0].isupper():
-            return None
-        if len(last) < 4:
-            return None
-        start_index = len(phrase) - 1
+                start_index = len(phrase) - size
+                break
+        if start_index is None:
+            # A word with a street suffix ("Hengelosestraat", "Lasondersingel").
+            if not last.lower().endswith(STREET_SUFFIXES) or not last[0].isupper():
+                return None
+            if len(last) < 4:
+                return None
+            start_index = len(phrase) - 1
+        # With the capitalised words before it that belong to it ("Van Lochemstraat").
         while start_index > 0:
             previous = phrase[start_index - 1].group()
             if previous[0].isupper() and not self.lexicon.is_ordinary(previous):
                 start_index -= 1
-            else:
-                break
+                continue
+            # "Dr. van Heesweg", "Burgemeester van Veenlaan": tussenvoegsels with a capitalised
+            # word before them; not "op de Kerkstraat".
+            run = start_index - 1
+            while run > 0 and phrase[run].group().lower() in INTERFIXES:
+                run -= 1
+            if (
+                run < start_index - 1
+                and phrase[run].group().lower().rstrip(".") in STREET_TITLES
+                and phrase[run].group()[0].isupper()
+            ):
+                start_index = run
+                continue
+            break
         return offset + phrase[start_index].start()
 
     # --- names ----------------------------------------------------------------------------
@@ -380,6 +446,7 @@ class Scanner:
                 and lexicon.is_surname(tokens[index + 1].text)
                 and not lexicon.is_first_name(tokens[index + 1].text)
                 and not lexicon.is_ordinary(tokens[index + 1].text)
+                and not _is_street_word(tokens[index + 1].lower)
             ):
                 # "volgens de Vries", "met van Dijk"
                 start_index = index
@@ -394,7 +461,16 @@ class Scanner:
             start_index = self._extend_left(tokens, start_index, text, blocked)
             start = tokens[start_index].start
             end = tokens[end_index].end + (1 if tokens[end_index].initial else 0)
-            found.append(Finding(NAAM, start, end))
+            nxt = tokens[end_index + 1] if end_index + 1 < count else None
+            institution = (
+                nxt is not None
+                and nxt.lower in INSTITUTIONS
+                and self._joined(text, tokens[end_index], nxt)
+            )  # "Catharina Ziekenhuis", "Jan Ligthart School"
+            if not institution and not any(
+                idiom.start() <= start < idiom.end() for idiom in _IDIOMS.finditer(text)
+            ):
+                found.append(Finding(NAAM, start, end))
             index = end_index + 1
         return found
 
@@ -442,8 +518,8 @@ class Scanner:
             return False
         if not self._joined(text, tokens[position - 1], nxt):
             return False
-        lower = nxt.lower
-        return lower not in self.lexicon.trade_words and lower not in self.lexicon.place_words
+        # After initials a capitalised word is a surname, even where a place has the same name.
+        return nxt.lower not in self.lexicon.trade_words
 
     def _is_name_word(self, tokens: list[_Token], index: int, text: str) -> bool:
         """A capitalised word that is a name by the lists and its place in the sentence."""
@@ -452,29 +528,53 @@ class Scanner:
         word = token.text
         if len(word) < 2:
             return False
+        if self._after_locative(tokens, index):
+            return False  # "in Berkum", "uit Sofia": a place
         ordinary = lexicon.is_ordinary(word)
         first = lexicon.is_first_name(word)
         nxt = tokens[index + 1] if index + 1 < len(tokens) else None
-        if first and nxt is not None and self._starts_surname(tokens, index + 1, text, token):
-            return not (ordinary and token.sentence_start)
+        surname = self._surname_after(tokens, index + 1, text, token)
+        if first and surname is not None:
+            if not lexicon.is_common(word):  # a place may share a given name: "Anne"
+                return True
+            if ordinary:
+                # An ordinary word that is also a given name ("Toon", "Door", "De") only
+                # before a tussenvoegsel and a real surname: "Toon van de Ven".
+                position, via_interfix = surname
+                following = tokens[position].text
+                return via_interfix and (
+                    lexicon.is_surname(following) or not lexicon.is_ordinary(following)
+                )
         if ordinary:
             return False
+        if (
+            surname is not None
+            and surname[1]
+            and lexicon.is_surname(tokens[surname[0]].text)
+            and self._unknown_name_like(word)
+        ):
+            return True  # a given name no list has, then "van de Ven"
         if first:
             return True
         if lexicon.is_surname(word):
-            return not token.sentence_start
-        # Two unknown capitalised words in the middle of a sentence ("Dariusz Lewandowski"):
-        # names that no Dutch list has, unless they look like an organisation.
-        return (
-            not token.sentence_start
-            and not (index > 0 and tokens[index - 1].lower in PLACE_NOUNS)
-            and nxt is not None
-            and nxt.cap
-            and not nxt.sentence_start
-            and self._joined(text, token, nxt)
-            and self._unknown_name_like(word)
-            and self._unknown_name_like(nxt.text)
-        )
+            return not token.sentence_start and not _is_street_word(token.lower)
+        # Two unknown capitalised words ("Dariusz Lewandowski"): names that no Dutch list has,
+        # unless they look like an organisation or a place. At the start of a sentence only
+        # as an apposition: "Mehret Habte, 6825 ER Arnhem".
+        if (
+            nxt is None
+            or not nxt.cap
+            or nxt.sentence_start
+            or not self._joined(text, token, nxt)
+            or not self._unknown_name_like(word)
+            or not self._unknown_name_like(nxt.text)
+            or (index > 0 and tokens[index - 1].lower in PLACE_NOUNS)
+        ):
+            return False
+        return not token.sentence_start or text[nxt.end : nxt.end + 1] == ","
+
+    def _after_locative(self, tokens: list[_Token], index: int) -> bool:
+        return index > 0 and tokens[index - 1].lower in LOCATIVES
 
     def _unknown_name_like(self, word: str) -> bool:
         lower = word.lower()
@@ -482,25 +582,34 @@ class Scanner:
             len(word) > 2
             and not self.lexicon.is_ordinary(word)
             and not lower.endswith(NOUN_SUFFIXES)
+            and not _is_street_word(lower)
         )
 
-    def _starts_surname(self, tokens, index, text, previous) -> bool:
-        """Whether a surname follows (directly, or after tussenvoegsels)."""
+    def _surname_after(self, tokens, index, text, previous) -> tuple[int, bool] | None:
+        """Where the surname after a given name is (directly, or after tussenvoegsels), and
+        whether tussenvoegsels came first; None if no surname follows."""
         position = index
         left = previous
         while position < len(tokens) and tokens[position].lower in INTERFIXES:
             if not self._joined(text, left, tokens[position]):
-                return False
+                return None
             left = tokens[position]
             position += 1
         if position >= len(tokens):
-            return False
+            return None
         token = tokens[position]
         if not token.cap or token.sentence_start or not self._joined(text, left, token):
-            return False
+            return None
         # Right after a given name a capitalised word is a surname, even where a place has
-        # the same name (Oosterveld, Van Dam); words of the trade are not.
-        return token.lower not in self.lexicon.trade_words
+        # the same name (Oosterveld, Van Dam); words of the trade and institutions are not.
+        if token.lower in self.lexicon.trade_words or token.lower in INSTITUTIONS:
+            return None
+        if _is_street_word(token.lower):
+            return None  # "De Van Welderenstraat"
+        particles = [tokens[i].lower for i in range(index, position)]
+        if len(particles) == 1 and particles[0] in LOOSE_PARTICLES:
+            return None  # "Steenstraat in Arnhem"
+        return position, position > index
 
     @staticmethod
     def _blocked(token: _Token, blocked: list[Finding]) -> bool:
@@ -532,12 +641,24 @@ class Scanner:
             if not self._joined(text, left, candidate) or self._blocked(candidate, blocked):
                 break
             lower = candidate.lower
-            if lower in self.lexicon.trade_words:
+            if lower in self.lexicon.trade_words or lower in INSTITUTIONS:
                 break
+            # "aan", "in", "op", "uit" belong to a name only before another tussenvoegsel:
+            # "op den Kamp", "in 't Veld"; not in "Jansen uit Kampen".
+            particles = [token.lower for token in tokens[position:probe]]
+            if particles and particles[0] in LOOSE_PARTICLES and len(particles) == 1:
+                break
+            after_interfix = probe > position or tokens[end].lower in INTERFIXES
+            if (
+                not after_interfix
+                and lower in self.lexicon.place_words
+                and not self.lexicon.is_first_name(tokens[end].text)
+            ):
+                break  # "Dienst Arnhem"; but a given name and then "Oosterveld" is a name
             if (
                 self.lexicon.is_ordinary(candidate.text)
                 and not self.lexicon.is_surname(candidate.text)
-                and probe == position
+                and not after_interfix
             ):
                 break
             end = probe
@@ -558,8 +679,11 @@ class Scanner:
                 break
             if self.lexicon.is_ordinary(previous.text):
                 break
-            if previous.sentence_start and not self.lexicon.is_first_name(previous.text):
+            first = self.lexicon.is_first_name(previous.text)
+            if previous.sentence_start and not first:
                 break
+            if not first and not self._unknown_name_like(previous.text):
+                break  # "Sociale Dienst"
             start -= 1
         return start
 

@@ -20,6 +20,7 @@ from signals.anonymisation import get_scanner, scan
 
 
 class Command(BaseCommand):
+    stealth_options = ("stdin",)  # tests pass a file object instead of standard input
     help = gettext_lazy(
         "Scan texts for personal data: JSON Lines with a 'text' field on standard input, one "
         "JSON object with the redacted text and the findings per line on standard output."
