@@ -66,6 +66,8 @@ class SignalForm(forms.ModelForm):
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The page shows the non-field errors above the findings (templates/bootstrap5/errors.html).
+    non_field_errors_shown = True
 
     class Meta:
         model = Signal

@@ -7,9 +7,12 @@ from .models import Membership, OrganisationUnit, OversightBody, Signal
 
 
 def body_list(*, fetched_by: User) -> QuerySet[OversightBody]:
-    """The bodies a user may see, each with its number of active members."""
-    return OversightBody.objects.for_user(fetched_by).annotate(
-        member_count=Count("memberships", filter=Q(memberships__user__is_active=True))
+    """The bodies a user may see, each with its number of active members, by name (an
+    explicit order: Django leaves Meta.ordering out of queries that aggregate)."""
+    return (
+        OversightBody.objects.for_user(fetched_by)
+        .annotate(member_count=Count("memberships", filter=Q(memberships__user__is_active=True)))
+        .order_by("name")
     )
 
 

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from django.db.models import Prefetch, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .bodies import CLASSIFICATION_KEY, BodyKind
 from .forms import CLASSIFICATION_FIELD, DETAILS_PREFIX, SignalForm
@@ -261,7 +261,11 @@ def check_rows(
                 unknown_names = [n for n in names if n.lower() not in table_]
                 if unknown_names:
                     problems.append(
-                        _("%(column)s: %(count)s unknown name(s); use the names from the template.")
+                        ngettext(
+                            "%(column)s: %(count)s unknown name; use the names of the template.",
+                            "%(column)s: %(count)s unknown names; use the names of the template.",
+                            len(unknown_names),
+                        )
                         % {"column": column.name, "count": len(unknown_names)}
                     )
                 data[column.field] = [table_[n.lower()] for n in names if n.lower() in table_]

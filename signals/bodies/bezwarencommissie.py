@@ -57,7 +57,10 @@ KIND = BodyKind(
         SIGNAL_COUNT,
         HeadlineFigure("bezwaren", _("Objections"), total_cases),
         HeadlineFigure(
-            "gegrond", _("Upheld"), share_where("uitkomst", "gegrond", "deels_gegrond"), "%"
+            "gegrond",
+            _("Upheld, fully or partly"),
+            share_where("uitkomst", "gegrond", "deels_gegrond"),
+            "%",
         ),
         HeadlineFigure(
             "advies_niet_gevolgd",

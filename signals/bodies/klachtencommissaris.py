@@ -58,7 +58,10 @@ KIND = BodyKind(
         SIGNAL_COUNT,
         HeadlineFigure("klachten", _("Complaints"), total_cases),
         HeadlineFigure(
-            "gegrond", _("Upheld"), share_where("uitkomst", "gegrond", "deels_gegrond"), "%"
+            "gegrond",
+            _("Upheld, fully or partly"),
+            share_where("uitkomst", "gegrond", "deels_gegrond"),
+            "%",
         ),
         HeadlineFigure(
             "behandelduur", _("Average handling time"), weighted_average("behandelduur_dagen"), "d"

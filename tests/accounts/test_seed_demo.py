@@ -51,3 +51,27 @@ def test_seed_demo_refuses_where_demo_data_is_not_allowed(settings):
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_adds_signals_of_every_body_over_three_half_years():
+    from signals.models import Signal, SignalState
+
+    call_command("seed_demo")
+    signals = Signal.objects.all()
+    assert signals.count() >= 25
+    assert set(signals.values_list("body__slug", flat=True)) == {
+        "rekenkamer",
+        "klachtencommissaris",
+        "bezwarencommissie",
+        "fg",
+        "ombudsman",
+    }
+    assert signals.values("period_start").distinct().count() == 3
+    assert set(signals.values_list("state", flat=True)) == {
+        SignalState.CONCEPT,
+        SignalState.INGEDIEND,
+    }
+    # Themes recur across bodies: several bodies signal about timeliness.
+    timeliness = signals.filter(aspects__slug="tijdigheid")
+    assert timeliness.values("body").distinct().count() >= 3

@@ -141,3 +141,68 @@ def test_the_user_page_shows_memberships(admin_client, member, body):
     html = admin_client.get(f"/admin/accounts/user/{member.pk}/change/").content.decode()
     assert "Ombudsman" in html
     assert "Rekenkamer" in html
+
+
+# --- Signals in the admin: corrections through the same guard and service ----------------------
+def signal_admin_data(signal, **changes):
+    data = {
+        "title": signal.title,
+        "description": signal.description,
+        "source_reference": "",
+        "period_start": "2026-01-01",
+        "period_end": "2026-06-30",
+        "case_count": "4",
+        "impact": "midden",
+        "version": str(signal.version),
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.django_db
+def test_the_signal_changelist_filters_and_searches(admin_client, body):
+    from tests.factories import SignalFactory
+
+    SignalFactory(body=body, title="Wachttijden Wmo")
+    for query in ("", "?q=Wmo", "?state__exact=concept", f"?body__id__exact={body.pk}"):
+        response = admin_client.get("/admin/signals/signal/" + query)
+        assert response.status_code == 200
+        assert [s.title for s in response.context["cl"].result_list] == ["Wachttijden Wmo"]
+    assert admin_client.get("/admin/signals/signal/add/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_personal_data_and_proposes_the_redaction(admin_client, body):
+    from signals.models import Signal
+    from tests.factories import SignalFactory
+
+    signal = SignalFactory(body=body, title="Wachttijden Wmo")
+    url = f"/admin/signals/signal/{signal.pk}/change/"
+    response = admin_client.post(
+        url, signal_admin_data(signal, description="Mevrouw Jansen belde 06-12345678.")
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Mevrouw [NAAM] belde [TELEFOON]." in html
+    signal.refresh_from_db()
+    assert "Jansen" not in signal.description
+
+    response = admin_client.post(url, signal_admin_data(signal, description="Gecorrigeerd."))
+    assert response.status_code == 302
+    signal.refresh_from_db()
+    assert (signal.description, signal.version) == ("Gecorrigeerd.", 2)
+    assert Signal.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_stale_admin_edit_is_refused(admin_client, body):
+    from tests.factories import SignalFactory
+
+    signal = SignalFactory(body=body, version=3)
+    url = f"/admin/signals/signal/{signal.pk}/change/"
+    data = signal_admin_data(signal, description="Oude versie", version="2")
+    response = admin_client.post(url, data, follow=True)
+    assert response.status_code == 200
+    signal.refresh_from_db()
+    assert signal.description != "Oude versie"
+    assert signal.version == 3

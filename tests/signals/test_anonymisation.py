@@ -118,7 +118,7 @@ def test_a_date_of_birth_is_found_by_its_context(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "In het tweede halfjaar van 2024 ontving de klachtencommissaris 143 klachten (38% gegrond).",
+        "In het tweede halfjaar van 2024 ontving de klachtencommissaris 143 klachten, 38% gegrond.",
         "Op 14 maart 2025 om 09:00 uur besprak de wethouder de uitkomst in het Stadskantoor.",
         "De termijn van artikel 7:10 Awb werd in 12 van de 40 zaken overschreden.",
         "Werkplein Twente en het Klantcontactcentrum in Enschede verwijzen inwoners naar elkaar.",
@@ -167,7 +167,7 @@ def test_any_text_scans_without_error_and_redacts_cleanly(text):
         assert 0 <= finding.start < finding.end <= len(text)
     starts = [f.start for f in result.findings]
     assert starts == sorted(starts)
-    assert all(a.end <= b.start for a, b in zip(result.findings, result.findings[1:]))
+    assert all(a.end <= b.start for a, b in zip(result.findings, result.findings[1:], strict=False))
 
 
 # --- Quality on the labelled corpora --------------------------------------------------------------

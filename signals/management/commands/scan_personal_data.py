@@ -14,7 +14,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from signals.anonymisation import get_scanner, scan
 
@@ -37,7 +37,11 @@ class Command(BaseCommand):
             self.stdout.flush()
         if errors:
             raise CommandError(
-                _("%(count)s line(s) could not be scanned; see the error objects in the output.")
+                ngettext(
+                    "%(count)s line could not be scanned; see the error object in the output.",
+                    "%(count)s lines could not be scanned; see the error objects in the output.",
+                    errors,
+                )
                 % {"count": errors}
             )
 
