@@ -15,6 +15,9 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
+# The path without its query string, and no referrer: a search typed into a filter (which may
+# hold anything, even a name) must not end up in the access log.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # No control socket: the image's home directory is read-only and nothing uses gunicornc.

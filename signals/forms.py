@@ -11,7 +11,9 @@ from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from .bodies import CLASSIFICATION_KEY, BodyKind
 from .guard import scan_fields
@@ -163,6 +165,7 @@ class SignalForm(forms.ModelForm):
         )
 
     # --- cleaning -----------------------------------------------------------------------------
+    @method_decorator(sensitive_variables())
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("period_start"), cleaned.get("period_end")

@@ -14,6 +14,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from rodedraden.accounts.models import Role, User
 
@@ -168,6 +169,7 @@ def _ensure_may_write(user: User, body: OversightBody) -> None:
         raise PermissionDenied
 
 
+@sensitive_variables()
 def signal_free_texts(
     *, kind: BodyKind, title: str, description: str, source_reference: str, details: Mapping
 ) -> dict[str, str]:
@@ -182,6 +184,7 @@ def signal_free_texts(
     return texts
 
 
+@sensitive_variables()
 def _clean_details(kind: BodyKind, details: Mapping | None) -> dict:
     """Details as the kind declares them: known keys only, validated by the kind's form."""
     details = dict(details or {})
@@ -211,6 +214,7 @@ def _clean_details(kind: BodyKind, details: Mapping | None) -> dict:
     return cleaned
 
 
+@sensitive_variables()
 def _apply_fields(
     signal: Signal,
     *,
@@ -246,6 +250,7 @@ def _apply_fields(
     signal.full_clean(exclude=["author"])
 
 
+@sensitive_variables()
 @transaction.atomic
 def signal_create(
     *,
@@ -294,6 +299,7 @@ def _check_version(signal: Signal, version: int | None) -> None:
         raise SignalConflict(signal.version)
 
 
+@sensitive_variables()
 @transaction.atomic
 def signal_update(
     *,
@@ -428,6 +434,7 @@ def _move_many(signal_ids: Iterable[int], *, source: str, target: str) -> int:
     )
 
 
+@sensitive_variables()
 @transaction.atomic
 def signals_import(*, body: OversightBody, user: User, rows: Iterable[Mapping]) -> list[Signal]:
     """Create every signal of an import, or none: one transaction, every row through the

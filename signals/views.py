@@ -15,7 +15,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from rodedraden.accounts.access import RoleRequiredMixin
@@ -340,6 +340,7 @@ class SignalImportView(WritableBodyMixin, FormView):
     form_class = SignalImportForm
     template_name = "signals/signal_import.html"
 
+    @method_decorator(sensitive_variables())
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         try:

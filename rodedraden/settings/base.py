@@ -198,6 +198,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # Never DEBUG, whatever LOG_LEVEL says: at DEBUG these log template contexts and SQL
+        # parameters, which may hold the text a user has just typed (personal data included).
+        "django.template": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 

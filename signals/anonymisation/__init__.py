@@ -12,10 +12,13 @@ The word lists are loaded once per process, on first use (:func:`get_scanner`).
 
 from __future__ import annotations
 
+import logging
+import traceback
 from dataclasses import dataclass, field
 from functools import cache
 
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from .lexicon import load_lexicon
 from .scanner import (
@@ -31,6 +34,8 @@ from .scanner import (
     Finding,
     Scanner,
 )
+
+logger = logging.getLogger(__name__)
 
 FINDING_TYPES = (NAAM, ADRES, POSTCODE, BSN, IBAN, TELEFOON, EMAIL, GEBOORTEDATUM, KENTEKEN)
 
@@ -118,9 +123,27 @@ def get_scanner() -> Scanner:
     return Scanner(load_lexicon())
 
 
+class ScanFailed(RuntimeError):
+    """The scanner failed on a text; the text itself is in no message and no traceback."""
+
+
+@sensitive_variables()
 def scan(text: str) -> ScanResult:
     text = text or ""
-    return ScanResult(text=text, findings=get_scanner().findings(text))
+    try:
+        findings = get_scanner().findings(text)
+    except Exception as error:
+        # The frames of the scanner hold the text: they stay out of logs and error reports.
+        # What failed where is enough to find the bug.
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        logger.error(
+            "The anonymisation scanner failed: %s in %s line %s",
+            type(error).__name__,
+            frame.name,
+            frame.lineno,
+        )
+        raise ScanFailed("The anonymisation scanner failed.") from None
+    return ScanResult(text=text, findings=findings)
 
 
 __all__ = [
@@ -128,6 +151,7 @@ __all__ = [
     "LABELS",
     "REDACTIONS",
     "Finding",
+    "ScanFailed",
     "ScanResult",
     "Segment",
     "get_scanner",
