@@ -46,13 +46,13 @@ DEMO_SIGNALS = [
      "Drie klachten gaan over een e-mail met een beschikking die naar een andere inwoner is "
      "gestuurd. De afdeling bood excuses aan, maar meldde het niet aan de FG.",
      ["privacy-gegevensbescherming"], ["zorgvuldigheid"],
-     {"uitkomst": "gegrond", "behandelduur_dagen": 21}, 3, "hoog", False, ["Wmo en jeugd"], False),
+     {"uitkomst": "gegrond", "behandelduur_dagen": 21}, 3, "hoog", False, ["Wmo en jeugd"], True),
     ("klachtencommissaris", 2, "Terugbelafspraken nog steeds niet nagekomen",
      "Het aantal klachten over niet nagekomen terugbelafspraken is gelijk gebleven. Het nieuwe "
      "klantvolgsysteem laat niet zien wie een verzoek moet oppakken.",
      ["communicatie-informatievoorziening"], ["bereikbaarheid", "afspraken"],
      {"uitkomst": "gegrond", "behandelduur_dagen": 25}, 14, "midden", False,
-     ["Klantcontactcentrum"], False),
+     ["Klantcontactcentrum"], True),
     # --- Bezwarencommissie -------------------------------------------------------------------
     ("bezwarencommissie", 0, "Besluiten Wmo onvoldoende gemotiveerd",
      "In bezwaarzaken over de Wmo ontbreekt vaak een kenbare afweging van de persoonlijke "
@@ -85,7 +85,7 @@ DEMO_SIGNALS = [
      "Ondanks de werkinstructie van vorig jaar blijven besluiten over maatwerkvoorzieningen "
      "summier gemotiveerd. De commissie ziet hetzelfde patroon als in eerdere halfjaren.",
      ["kennis-wet-regelgeving"], ["motivering"],
-     {"uitkomst": "gegrond", "advies_niet_gevolgd": "nee"}, 22, "hoog", False, ["Wmo en jeugd"], False),
+     {"uitkomst": "gegrond", "advies_niet_gevolgd": "nee"}, 22, "hoog", False, ["Wmo en jeugd"], True),
     # --- Functionaris gegevensbescherming ----------------------------------------------------
     ("fg", 0, "Datalekken door verkeerd geadresseerde post",
      "De meeste gemelde datalekken ontstaan doordat brieven of e-mails naar een verkeerd adres "
@@ -174,7 +174,7 @@ DEMO_SIGNALS = [
      "domein niet zijn uitgevoerd. Het college zegde in 2024 verbetering toe.",
      ["doelmatigheid-doeltreffendheid", "tijdigheid"], ["opvolging"],
      {"rapport": "Monitor opvolging aanbevelingen 2026", "opvolging": "niet"}, 9, "hoog", False,
-     ["Wmo en jeugd"], False),
+     ["Wmo en jeugd"], True),
     ("rekenkamer", 2, "Rechtmatigheid subsidies op orde",
      "De steekproef naar subsidieverstrekking laat zien dat de regels goed worden toegepast en "
      "verantwoordingen op tijd worden beoordeeld.",

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -179,6 +181,18 @@ class Impact(models.TextChoices):
     HOOG = "hoog", _("high")
 
 
+# Apps that build on signals may widen what a member sees (a signal shared in a beraad is
+# visible to every body taking part). Each entry takes a user and returns a queryset of the
+# primary keys of the signals it adds. Registered in an AppConfig.ready(), so that this app
+# need not know the apps that build on it.
+_member_visibility: list[Callable[[object], models.QuerySet]] = []
+
+
+def register_member_visibility(extension: Callable[[object], models.QuerySet]) -> None:
+    if extension not in _member_visibility:
+        _member_visibility.append(extension)
+
+
 class SignalQuerySet(models.QuerySet):
     def for_user(self, user) -> "SignalQuerySet":
         """The one gate for reading signals (DESIGN.md, Access).
@@ -188,8 +202,8 @@ class SignalQuerySet(models.QuerySet):
         - functional administrators see everything (they maintain the data in the admin);
         - readers see no signals: they read the memo and its aggregates.
 
-        Once the deliberation app brings signals into a beraad, members of every body taking
-        part in it see those signals too (added there, as deliberation builds on signals).
+        Once a beraad has started, members of every body taking part in it see its signals
+        too (registered by the deliberation app, see ``register_member_visibility``).
         """
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -198,7 +212,10 @@ class SignalQuerySet(models.QuerySet):
         if user.role == Role.CHAIR:
             return self.exclude(state=SignalState.CONCEPT)
         if user.role == Role.MEMBER:
-            return self.filter(body__in=OversightBody.objects.for_user(user).values("pk"))
+            visible = models.Q(body__in=OversightBody.objects.for_user(user).values("pk"))
+            for extension in _member_visibility:
+                visible |= models.Q(pk__in=extension(user))
+            return self.filter(visible)
         return self.none()
 
 

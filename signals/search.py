@@ -22,7 +22,8 @@ def search_vector() -> SearchVector:
     return SearchVector("title", "description", config=SEARCH_CONFIG)
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """A crude Dutch stem: enough to match plurals and inflections."""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             word = word[: -len(suffix)]
@@ -45,6 +46,6 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
         )
     condition = Q()
     for word in words:
-        stem = _stem(word.lower())
-        condition &= Q(title__icontains=stem) | Q(description__icontains=stem)
+        word_stem = stem(word.lower())
+        condition &= Q(title__icontains=word_stem) | Q(description__icontains=word_stem)
     return queryset.filter(condition)

@@ -182,7 +182,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "signals.membership_requeue_unwelcomed",
         "schedule": 15 * 60,
     },
+    "recommendation-reminders": {
+        "task": "deliberation.recommendations_send_reminders",
+        "schedule": 60 * 60,  # hourly; each recommendation is reminded once per due date
+    },
 }
+
+# --- Deliberation -----------------------------------------------------------------------------
+# Readers and the chair are reminded this many days before a recommendation is due.
+RECOMMENDATION_REMINDER_DAYS = env.int("RECOMMENDATION_REMINDER_DAYS", default=14)
 
 # --- Logging ----------------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

@@ -1,0 +1,30 @@
+import smtplib
+
+from celery import shared_task
+
+from . import services
+
+TRANSIENT_MAIL_ERRORS = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPResponseException,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+@shared_task(name="deliberation.recommendations_send_reminders")
+def recommendations_send_reminders_task() -> int:
+    """Beat: remind readers and the chair of recommendations that are nearly due. Each one is
+    sent in a task of its own, so a failing mail server delays one reminder, not all."""
+    return services.recommendations_due_for_reminder_queue()
+
+
+@shared_task(
+    name="deliberation.recommendation_send_reminder",
+    autoretry_for=TRANSIENT_MAIL_ERRORS,
+    retry_backoff=60,
+    max_retries=5,
+)
+def recommendation_send_reminder_task(*, recommendation_id: int) -> bool:
+    return services.recommendation_send_reminder(recommendation_id=recommendation_id)

@@ -1,0 +1,702 @@
+"""Views of the deliberation app: thin. Reads through the selectors (``for_user``), writes
+through the services; what a user may not see is a 404, what the rules do not allow gets a
+clear message."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import FormView, ListView, TemplateView
+
+from rodedraden.accounts.access import RoleRequiredMixin
+from rodedraden.accounts.models import Role
+from signals.guard import PersonalDataFound
+
+from . import selectors, services
+from .forms import (
+    AnalysisForm,
+    BeraadForm,
+    NewThemeTagForm,
+    RecommendationForm,
+    ResponseForm,
+    TagForm,
+    ThemeForm,
+    ThemeMergeForm,
+)
+from .models import BeraadSignal, BeraadState, RecommendationStatus, Theme
+
+CHAIR = (Role.CHAIR,)
+ALL_ROLES = tuple(Role)
+no_store = method_decorator(never_cache, name="dispatch")
+private_post = method_decorator(
+    sensitive_post_parameters(
+        "agenda", "attendance", "minutes", "summary", "text", "response_reason", "progress"
+    ),
+    name="dispatch",
+)
+
+
+def add_errors(form, error: ValidationError) -> None:
+    """A refusal of a service, shown at the fields it names (or above the form)."""
+    if isinstance(error, PersonalDataFound):
+        for field, message in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, message)
+        return
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            for message in messages_:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class BeraadMixin:
+    """A beraad the user may see, or a 404."""
+
+    def get_beraad(self):
+        beraad = selectors.beraad_get(pk=self.kwargs["pk"], fetched_by=self.request.user)
+        if beraad is None:
+            raise Http404
+        return beraad
+
+
+# --- Sessions ------------------------------------------------------------------------------------
+class BeraadListView(RoleRequiredMixin, ListView):
+    allowed_roles = ALL_ROLES
+    template_name = "deliberation/beraad_list.html"
+    context_object_name = "beraden"
+
+    def get_queryset(self):
+        return selectors.beraad_list(fetched_by=self.request.user)
+
+
+@private_post
+@no_store
+class BeraadCreateView(RoleRequiredMixin, FormView):
+    allowed_roles = CHAIR
+    form_class = BeraadForm
+    template_name = "deliberation/beraad_form.html"
+
+    def get_initial(self):
+        from signals.models import OversightBody
+
+        proposal = services.beraad_propose()
+        return {
+            "title": proposal.title,
+            "season": proposal.season,
+            "year": proposal.year,
+            "date": proposal.date,
+            "period_start": proposal.period_start,
+            "period_end": proposal.period_end,
+            "submission_deadline": proposal.submission_deadline,
+            "bodies": OversightBody.objects.filter(is_active=True),
+            "min_bodies": 2,
+        }
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            beraad = services.beraad_create(
+                user=self.request.user,
+                title=data["title"],
+                season=data["season"],
+                year=data["year"],
+                date=data["date"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                submission_deadline=data["submission_deadline"],
+                bodies=data["bodies"],
+                agenda=data.get("agenda", ""),
+                min_bodies=data["min_bodies"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The beraad was planned."))
+        return redirect(beraad)
+
+
+@private_post
+@no_store
+class BeraadUpdateView(RoleRequiredMixin, BeraadMixin, FormView):
+    allowed_roles = CHAIR
+    form_class = BeraadForm
+    template_name = "deliberation/beraad_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.role == Role.CHAIR:
+            self.beraad = self.get_beraad()
+            if self.beraad.is_frozen:
+                messages.warning(request, _("An adopted beraad can no longer change."))
+                return redirect(self.beraad)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.beraad
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(beraad=self.beraad, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.beraad_update(
+                beraad=self.beraad,
+                user=self.request.user,
+                version=data.get("version") or 0,
+                title=data["title"],
+                date=data["date"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                submission_deadline=data["submission_deadline"],
+                bodies=data["bodies"],
+                agenda=data.get("agenda", ""),
+                attendance=data.get("attendance", ""),
+                minutes=data.get("minutes", ""),
+                summary=data.get("summary", ""),
+                min_bodies=data["min_bodies"],
+            )
+        except services.Conflict as conflict:
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this beraad while you were editing it. Your changes "
+                    "are still in the form; if you save again, they replace the other version."
+                ),
+            )
+            data = form.data.copy()
+            data["version"] = conflict.current_version
+            form.data = data
+            return self.form_invalid(form)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Your changes were saved."))
+        return redirect(self.beraad)
+
+
+class BeraadDetailView(RoleRequiredMixin, BeraadMixin, TemplateView):
+    allowed_roles = ALL_ROLES
+    template_name = "deliberation/beraad_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        beraad = self.get_beraad()
+        user = self.request.user
+        context.update(
+            beraad=beraad,
+            intake=selectors.intake_overview(beraad=beraad, fetched_by=user),
+            carried_over=selectors.carried_over(beraad=beraad, fetched_by=user),
+            statuses=selectors.theme_statuses(beraad) if beraad.is_started else [],
+            is_chair=user.role == Role.CHAIR,
+            transitions=TRANSITIONS,
+        )
+        return context
+
+
+# name in the URL → (service, the state it starts from, button, confirmation, done)
+TRANSITIONS = {
+    "voorbereiden": (
+        services.beraad_open_intake,
+        BeraadState.GEPLAND,
+        _("Open the intake"),
+        _("The bodies can then submit their signals for this beraad."),
+        _("The intake is open: the bodies can submit their signals."),
+    ),
+    "starten": (
+        services.beraad_start,
+        BeraadState.VOORBEREIDING,
+        _("Start the beraad"),
+        _(
+            "The submitted signals are included and every participating body can see them. "
+            "They can no longer be withdrawn."
+        ),
+        _("The beraad has started. The signals are in the workspace."),
+    ),
+    "concept-memo": (
+        services.beraad_draft_memo,
+        BeraadState.IN_BERAAD,
+        _("Draft the memo"),
+        _("The rode draden, analyses and recommendations go into a draft memo."),
+        _("The beraad now has a draft memo."),
+    ),
+    "vaststellen": (
+        services.beraad_adopt,
+        BeraadState.CONCEPT_MEMO,
+        _("Adopt"),
+        _(
+            "The content is frozen as it is now: signals, tags, analyses and "
+            "recommendations. This cannot be undone."
+        ),
+        _("The beraad was adopted and its content frozen."),
+    ),
+    "delen": (
+        services.beraad_share,
+        BeraadState.VASTGESTELD,
+        _("Share with the readers"),
+        _("The mayor and the executive board can then read the memo and respond."),
+        _("The beraad was shared with the readers."),
+    ),
+}
+
+
+class BeraadTransitionView(RoleRequiredMixin, BeraadMixin, TemplateView):
+    """A step in the life of a beraad: asked for confirmation first, then done."""
+
+    allowed_roles = CHAIR
+    template_name = "deliberation/beraad_transition.html"
+
+    def get_transition(self):
+        try:
+            return TRANSITIONS[self.kwargs["action"]]
+        except KeyError:
+            raise Http404 from None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        _service, _source, label, explanation, _done = self.get_transition()
+        context.update(beraad=self.get_beraad(), label=label, explanation=explanation)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        service, _source, _label, _explanation, done = self.get_transition()
+        beraad = self.get_beraad()
+        try:
+            service(beraad=beraad, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, done)
+        return redirect(beraad)
+
+
+class IntakeCompleteView(RoleRequiredMixin, BeraadMixin, View):
+    allowed_roles = (Role.MEMBER,)
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        from signals.models import OversightBody
+
+        beraad = self.get_beraad()
+        body = get_object_or_404(
+            OversightBody.objects.for_user(request.user), pk=request.POST.get("body") or 0
+        )
+        try:
+            services.intake_complete(beraad=beraad, body=body, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(
+                request,
+                _("Thank you: %(body)s has submitted its signals for this beraad.")
+                % {"body": body.name},
+            )
+        return redirect(beraad)
+
+
+# --- The tagging workspace -----------------------------------------------------------------------
+GROUPS = {"body": _("body"), "aspect": _("aspect"), "unit": _("organisation unit")}
+
+
+class WorkspaceMixin(RoleRequiredMixin, BeraadMixin):
+    allowed_roles = CHAIR
+
+
+class WorkspaceView(WorkspaceMixin, TemplateView):
+    template_name = "deliberation/workspace.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        beraad = self.get_beraad()
+        if not beraad.is_started:
+            raise Http404  # no signals to tag before the beraad starts
+        workspace = selectors.workspace(beraad=beraad, fetched_by=self.request.user)
+        group = self.request.GET.get("groep", "body")
+        group = group if group in GROUPS else "body"
+        context.update(
+            beraad=beraad,
+            ws=workspace,
+            matrix=workspace.matrix,
+            groups=GROUPS,
+            group=group,
+            grouped=selectors.group_inclusions(workspace.inclusions, group),
+        )
+        return context
+
+
+class TagView(WorkspaceMixin, View):
+    """Tag or untag a signal (htmx: answers with the signal's tags and the live matrix;
+    without JavaScript: back to the workspace)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        beraad = self.get_beraad()
+        inclusion, error = None, None
+        try:
+            inclusion = self.apply(beraad, request)
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+        except PermissionDenied:
+            raise Http404 from None
+        if not request.htmx:
+            if error:
+                messages.error(request, error)
+            url = reverse("deliberation:workspace", kwargs={"pk": beraad.pk})
+            anchor = f"#signaal-{inclusion.pk}" if inclusion else ""
+            return HttpResponseRedirect(url + anchor)
+        if inclusion is None:
+            inclusion = self.inclusion(beraad, request.POST.get("inclusion"))
+        context = {
+            "beraad": beraad,
+            "inclusion": selectors.inclusion_with_tags(inclusion),
+            "matrix": selectors.matrix(beraad),
+            "error": error,
+            "oob": True,
+        }
+        return TemplateResponse(request, "deliberation/includes/tag_response.html", context)
+
+    def inclusion(self, beraad, pk) -> BeraadSignal:
+        try:
+            return (
+                BeraadSignal.objects.for_user(self.request.user)
+                .select_related("signal")
+                .get(beraad=beraad, pk=int(pk))
+            )
+        except (BeraadSignal.DoesNotExist, TypeError, ValueError):
+            raise Http404 from None
+
+    def apply(self, beraad, request) -> BeraadSignal:
+        form = TagForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("This tag could not be read. Reload the page."))
+        inclusion = self.inclusion(beraad, form.cleaned_data["inclusion"])
+        theme = get_object_or_404(Theme, pk=form.cleaned_data["theme"])
+        services.tag_set(
+            beraad=beraad,
+            inclusion=inclusion,
+            theme=theme,
+            user=request.user,
+            tagged=form.cleaned_data["tagged"],
+        )
+        return inclusion
+
+
+class TagNewThemeView(TagView):
+    def apply(self, beraad, request) -> BeraadSignal:
+        form = NewThemeTagForm(request.POST)
+        inclusion = self.inclusion(beraad, request.POST.get("inclusion"))
+        if not form.is_valid():
+            raise ValidationError(_("Type the name of a theme (at most 120 characters)."))
+        services.tag_with_new_theme(
+            beraad=beraad, inclusion=inclusion, user=request.user, name=form.cleaned_data["name"]
+        )
+        return inclusion
+
+
+# --- A rode draad: analysis and recommendations -------------------------------------------------
+@private_post
+@no_store
+class RodeDraadView(WorkspaceMixin, TemplateView):
+    template_name = "deliberation/rode_draad.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.role == Role.CHAIR:
+            self.beraad = self.get_beraad()
+            self.theme = get_object_or_404(Theme, pk=kwargs["theme"])
+            self.inclusions = BeraadSignal.objects.filter(
+                beraad=self.beraad, tags__theme=self.theme
+            ).select_related("signal", "body")
+            if not self.beraad.is_started:
+                raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        analysis = selectors.analyses_by_theme(self.beraad).get(self.theme.pk)
+        status = next(
+            (s for s in selectors.theme_statuses(self.beraad) if s.theme.pk == self.theme.pk),
+            None,
+        )
+        context.setdefault(
+            "analysis_form",
+            AnalysisForm(
+                inclusions=self.inclusions,
+                initial={
+                    "version": analysis.version if analysis else 0,
+                    "text": analysis.text if analysis else "",
+                    "examples": list(analysis.examples.all()) if analysis else [],
+                },
+            ),
+        )
+        context.setdefault("recommendation_form", RecommendationForm())
+        context.update(
+            beraad=self.beraad,
+            theme=self.theme,
+            status=status,
+            inclusions=self.inclusions,
+            recommendations=selectors.recommendations_by_theme(self.beraad).get(self.theme.pk, []),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if "add_recommendation" in request.POST:
+            return self.add_recommendation(request)
+        form = AnalysisForm(request.POST, inclusions=self.inclusions)
+        if form.is_valid():
+            try:
+                services.analysis_save(
+                    beraad=self.beraad,
+                    theme=self.theme,
+                    user=request.user,
+                    version=form.cleaned_data["version"],
+                    text=form.cleaned_data["text"],
+                    example_ids=[inclusion.pk for inclusion in form.cleaned_data["examples"]],
+                )
+            except services.Conflict as conflict:
+                form.add_error(
+                    None,
+                    _(
+                        "Someone else saved this analysis while you were editing it. Your "
+                        "text is still in the form; if you save again, it replaces theirs."
+                    ),
+                )
+                data = form.data.copy()
+                data["version"] = conflict.current_version
+                form.data = data
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("The analysis was saved."))
+                return redirect(request.path)
+        return self.render_to_response(self.get_context_data(analysis_form=form))
+
+    def add_recommendation(self, request):
+        form = RecommendationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.recommendation_create(
+                    beraad=self.beraad,
+                    theme=self.theme,
+                    user=request.user,
+                    text=form.cleaned_data["text"],
+                    addressee=form.cleaned_data["addressee"],
+                    directorate=form.cleaned_data.get("directorate"),
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("The recommendation was added."))
+                return redirect(request.path)
+        return self.render_to_response(self.get_context_data(recommendation_form=form))
+
+
+class RecommendationDeleteView(RoleRequiredMixin, View):
+    allowed_roles = CHAIR
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        recommendation = selectors.recommendation_get(pk=kwargs["pk"], fetched_by=request.user)
+        if recommendation is None:
+            raise Http404
+        target = reverse(
+            "deliberation:rode-draad",
+            kwargs={"pk": recommendation.beraad_id, "theme": recommendation.theme_id},
+        )
+        try:
+            services.recommendation_delete(recommendation=recommendation, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The recommendation was removed."))
+        return redirect(target)
+
+
+# --- The theme catalogue -------------------------------------------------------------------------
+class ThemeListView(RoleRequiredMixin, FormView):
+    allowed_roles = CHAIR
+    template_name = "deliberation/theme_list.html"
+    form_class = ThemeForm
+
+    def get_context_data(self, **kwargs):
+        themes = selectors.theme_list(fetched_by=self.request.user)
+        return super().get_context_data(
+            themes=themes.filter(merged_into__isnull=True),
+            merged=themes.filter(merged_into__isnull=False),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            theme = services.theme_create(
+                user=self.request.user,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The theme “%(name)s” was added.") % {"name": theme})
+        return redirect("deliberation:theme-list")
+
+
+class ThemeDetailView(RoleRequiredMixin, TemplateView):
+    allowed_roles = CHAIR
+    template_name = "deliberation/theme_detail.html"
+
+    def get_theme(self):
+        return get_object_or_404(
+            selectors.theme_list(fetched_by=self.request.user), pk=self.kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        theme = self.get_theme()
+        context.setdefault("form", ThemeForm(instance=theme))
+        context.setdefault("merge_form", ThemeMergeForm(theme=theme))
+        context.update(
+            theme=theme,
+            events=theme.events.select_related("by"),
+            sessions=selectors.theme_sessions(theme),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        theme = self.get_theme()
+        if "merge" in request.POST:
+            form = ThemeMergeForm(request.POST, theme=theme)
+            if form.is_valid():
+                try:
+                    target = services.theme_merge(
+                        source=theme, target=form.cleaned_data["target"], user=request.user
+                    )
+                except ValidationError as error:
+                    add_errors(form, error)
+                else:
+                    messages.success(
+                        request,
+                        _("“%(source)s” was merged into “%(target)s”.")
+                        % {"source": theme.name, "target": target.name},
+                    )
+                    return redirect(target)
+            return self.render_to_response(self.get_context_data(merge_form=form))
+        form = ThemeForm(request.POST, instance=theme)
+        if form.is_valid():
+            try:
+                services.theme_update(
+                    theme=theme,
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("The theme was saved."))
+                return redirect(theme)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+# --- Follow-up -----------------------------------------------------------------------------------
+class RecommendationListView(RoleRequiredMixin, ListView):
+    allowed_roles = (Role.CHAIR, Role.READER, Role.ADMIN)
+    template_name = "deliberation/recommendation_list.html"
+    context_object_name = "recommendations"
+    paginate_by = 50
+
+    def get_queryset(self):
+        recommendations = selectors.recommendation_list(fetched_by=self.request.user)
+        status = self.request.GET.get("status")
+        if status in RecommendationStatus.values:
+            recommendations = recommendations.filter(status=status)
+        return recommendations
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            statuses=RecommendationStatus.choices, status=self.request.GET.get("status"), **kwargs
+        )
+
+
+@private_post
+@no_store
+class RecommendationDetailView(RoleRequiredMixin, FormView):
+    allowed_roles = (Role.CHAIR, Role.READER, Role.ADMIN)
+    template_name = "deliberation/recommendation_detail.html"
+    form_class = ResponseForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.recommendation = selectors.recommendation_get(
+                pk=kwargs["pk"], fetched_by=request.user
+            )
+            if self.recommendation is None:
+                raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.recommendation
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        can_respond = (
+            user.role in (Role.READER, Role.CHAIR)
+            and self.recommendation.beraad.state == BeraadState.GEDEELD
+        )
+        return super().get_context_data(
+            recommendation=self.recommendation,
+            can_respond=can_respond,
+            recurrence=selectors.recurrence_after(self.recommendation),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.recommendation_respond(
+                recommendation=self.recommendation,
+                user=self.request.user,
+                version=data["version"],
+                response=data["response"],
+                response_reason=data.get("response_reason", ""),
+                owner=data.get("owner", ""),
+                due_date=data.get("due_date"),
+                progress=data.get("progress", ""),
+                status=data["status"],
+            )
+        except services.Conflict as conflict:
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved a response in the meantime. Your answer is still in "
+                    "the form; if you save again, it replaces theirs."
+                ),
+            )
+            data = form.data.copy()
+            data["version"] = conflict.current_version
+            form.data = data
+            return self.form_invalid(form)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        except PermissionDenied:
+            raise Http404 from None
+        messages.success(self.request, _("The response was saved."))
+        return redirect(self.recommendation)
