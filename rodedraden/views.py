@@ -12,6 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from deliberation.models import OPEN_STATUSES
+from deliberation.selectors import beraad_list, recommendation_list
 from rodedraden.accounts.models import Role
 from signals.selectors import body_list
 
@@ -33,7 +35,13 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["bodies"] = body_list(fetched_by=self.request.user)
+        user = self.request.user
+        context["bodies"] = body_list(fetched_by=user)
+        context["beraden"] = beraad_list(fetched_by=user)[:4]
+        if user.role in (Role.CHAIR, Role.READER):
+            context["open_recommendations"] = (
+                recommendation_list(fetched_by=user).filter(status__in=OPEN_STATUSES).count()
+            )
         return context
 
 
