@@ -1,0 +1,128 @@
+"""Real-browser tests: Playwright (pytest-playwright) drives Debian's Chromium against
+pytest-django's live server.
+
+The browser is Debian's ``chromium`` package, not one of Playwright's own builds (those are
+downloaded from outside the package registries, which this project cannot reach): install it
+with ``apt-get install chromium``; .ci/run does so when it is missing. One browser is launched
+per test session; each test gets a fresh context (cookies, storage) and page.
+
+The live server runs in a thread of the test process and serves the static files from the app
+directories (StaticFilesHandler and WhiteNoise's finders, see rodedraden/settings/test.py), so
+Bootstrap and htmx load as in production. Tests that use it need ``transactional_db`` (the
+live server implies it): pytest-django runs them after the other database tests.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.db import connections
+from playwright.sync_api import Page, expect
+
+from tests.factories import PASSWORD
+
+# Playwright's sync API marks an asyncio loop as running in the test's thread for as long as
+# it runs (the whole session: one browser per session), and Django's ORM refuses to run there.
+# The test code and the fixtures only prepare and check data, they never share a connection
+# with the live server's thread, so the check is switched off for the test process.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # runs as root in a container
+    "--disable-gpu",
+    # No traffic to Google's services: this machine only reaches the package registries.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+# Steps wait for what the user should see; ten seconds is generous on the live server, and a
+# failure is reported well before Playwright's default of thirty.
+TIMEOUT_MS = 10_000
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+def pytest_collection_modifyitems(items):
+    """Every test in this folder is a browser test, marked as such (``-m "not browser"``)."""
+    folder = Path(__file__).parent
+    for item in items:
+        if folder in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, browser_name):
+    """pytest-playwright launches Debian's Chromium, headless unless ``--headed``."""
+    if browser_name != "chromium":
+        pytest.fail(f"Only Chromium is installed for the browser tests, not {browser_name}.")
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"The browser tests need Debian's Chromium at {CHROMIUM}: "
+            "apt-get install chromium (.ci/run installs it)."
+        )
+    return {
+        "headless": True,
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """page.goto("/…") goes to the live server."""
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def _close_test_thread_connections(browser):
+    """Closes the test thread's database connections before the browser and Playwright stop.
+
+    While Playwright runs, asyncio sees a running loop in the test thread, so Django (through
+    asgiref's Local) keeps that thread's connections in a context-local store instead of the
+    thread-local one. The connections opened from then on (by the tests that follow) are not
+    the ones closed when pytest-django drops the test database at the end of the session, and
+    PostgreSQL then refuses: "database … is being accessed by other users". Torn down before
+    ``browser`` (it is set up after it), so the loop is still marked running here.
+    """
+    yield
+    connections.close_all()
+
+
+@pytest.fixture
+def page(page: Page, _close_test_thread_connections, live_server, transactional_db) -> Page:
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+@pytest.fixture
+def log_in(page: Page):
+    """Signs a user in through the real login form; the page is on the start page after it."""
+
+    def log_in(user, password: str = PASSWORD) -> Page:
+        page.goto("/account/inloggen/")
+        expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
+        page.get_by_label("Gebruikersnaam").fill(user.username)
+        page.get_by_label("Wachtwoord").fill(password)
+        page.get_by_role("button", name="Inloggen").click()
+        expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+        return page
+
+    return log_in
+
+
+@pytest.fixture
+def screenshot(page: Page):
+    """Saves what the page shows to var/screenshots/NAME.png (git-ignored), for a person to see."""
+
+    def screenshot(name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return screenshot
