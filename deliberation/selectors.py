@@ -252,7 +252,10 @@ def frozen_workspace(beraad: Beraad) -> Workspace:
     """The workspace of an adopted beraad, from its snapshot: the signals as they were."""
     snapshot = beraad.snapshot
     themes = _frozen_themes(snapshot)
-    bodies = {body["id"]: _Frozen(pk=body["id"], name=body["name"]) for body in snapshot["bodies"]}
+    bodies = {
+        body["id"]: _Frozen(pk=body["id"], name=body["name"], short_name=body.get("short", ""))
+        for body in snapshot["bodies"]
+    }
     tagged: dict[int, list] = defaultdict(list)
     for signal_id, theme_id in snapshot["tags"]:
         tagged[signal_id].append(themes[theme_id])
@@ -457,7 +460,9 @@ def beraad_snapshot(beraad: Beraad) -> dict:
         "taken_at": timezone.now().isoformat(),
         "min_bodies": beraad.min_bodies,
         "summary": beraad.summary,
-        "bodies": [{"id": b.pk, "name": b.name, "kind": b.kind} for b in bodies],
+        "bodies": [
+            {"id": b.pk, "name": b.name, "kind": b.kind, "short": b.short_name} for b in bodies
+        ],
         "signals": [_signal_data(inclusion.signal) for inclusion in inclusions],
         "themes": [
             {"id": t.pk, "name": t.name, "description": t.description} for t in themes.values()

@@ -69,6 +69,15 @@ class OversightBody(models.Model):
     def kind_spec(self) -> BodyKind:
         return get_kind(self.kind)
 
+    @property
+    def short_name(self) -> str:
+        """A few letters for narrow columns: the initials of a name of several words
+        ("FG"), else its first letters ("Rek")."""
+        words = [word for word in self.name.split() if word[:1].isalpha()]
+        if len(words) > 1:
+            return "".join(word[0].upper() for word in words)[:4]
+        return self.name[:3]
+
 
 class MembershipQuerySet(models.QuerySet):
     def for_user(self, user) -> "MembershipQuerySet":

@@ -9,9 +9,7 @@ from signals.models import Membership, OversightBody
 
 def snapshot() -> str:
     models = [
-        m
-        for m in apps.get_models()
-        if m._meta.app_label in {"accounts", "signals", "deliberation"}
+        m for m in apps.get_models() if m._meta.app_label in {"accounts", "signals", "deliberation"}
     ]
     return "\n".join(serialize("json", m.objects.order_by("pk")) for m in models)
 

@@ -13,6 +13,7 @@ live server implies it): pytest-django runs them after the other database tests.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -109,7 +110,12 @@ def log_in(page: Page):
         page.get_by_label("Gebruikersnaam").fill(user.username)
         page.get_by_label("Wachtwoord").fill(password)
         page.get_by_role("button", name="Inloggen").click()
+        # Signed in: the user menu (with "Uitloggen" in it) carries the user's name.
+        menu = page.get_by_role("button", name=re.compile(re.escape(user.get_full_name())))
+        expect(menu).to_be_visible()
+        menu.click()
         expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+        menu.click()
         return page
 
     return log_in
