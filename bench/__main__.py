@@ -17,11 +17,12 @@ from typing import Any
 
 import psutil
 
-from . import scanner
+from . import scanner, workspace
 from .common import Report
 
 BENCHMARKS: dict[str, Callable[[], Report]] = {
     "scanner": scanner.run,
+    "workspace": workspace.run,
 }
 RESULTS = Path(__file__).resolve().parent / "results.json"
 COLUMNS = ("benchmark", "metric", "ours", "target", "result")

@@ -318,6 +318,25 @@ class WorkspaceMixin(RoleRequiredMixin, BeraadMixin):
     allowed_roles = CHAIR
 
 
+def workspace_labels(beraad) -> dict:
+    """What every signal of the workspace repeats, worked out once per page (hundreds of
+    signals would otherwise reverse the same URLs and translate the same words each)."""
+    return {
+        "tag_url": reverse("deliberation:tag", kwargs={"pk": beraad.pk}),
+        "new_theme_url": reverse("deliberation:tag-new-theme", kwargs={"pk": beraad.pk}),
+        "label_remove": _("remove"),
+        "label_suggested": _("Suggested"),
+        "label_accept": _("accept the suggestion"),
+        "label_add_to": _("Add a theme to"),
+        "label_themes_of": _("Themes of"),
+        "label_placeholder": _("Theme: choose or type a new one"),
+        "label_tag": _("Tag"),
+        "label_no_theme": _("No theme."),
+        "label_cases": _("cases:"),
+        "label_good_practice": _("good practice"),
+    }
+
+
 class WorkspaceView(WorkspaceMixin, TemplateView):
     template_name = "deliberation/workspace.html"
 
@@ -329,6 +348,7 @@ class WorkspaceView(WorkspaceMixin, TemplateView):
         workspace = selectors.workspace(beraad=beraad, fetched_by=self.request.user)
         group = self.request.GET.get("groep", "body")
         group = group if group in GROUPS else "body"
+        context.update(workspace_labels(beraad))
         context.update(
             beraad=beraad,
             ws=workspace,
@@ -364,6 +384,7 @@ class TagView(WorkspaceMixin, View):
         if inclusion is None:
             inclusion = self.inclusion(beraad, request.POST.get("inclusion"))
         context = {
+            **workspace_labels(beraad),
             "beraad": beraad,
             "inclusion": selectors.inclusion_with_tags(inclusion),
             "matrix": selectors.matrix(beraad),
