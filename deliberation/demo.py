@@ -149,19 +149,20 @@ RECOMMENDATIONS = {
     ],
 }
 
-# The responses to the recommendations of the first session: (response, reason, status).
-RESPONSES = [
-    (Response.OVERGENOMEN, "", "in_uitvoering", "Directeur Sociaal domein"),
-    (
-        Response.DEELS,
-        "Sturing per kwartaal gebeurt al via de P&C-cyclus.",
-        "open",
-        "Concerncontroller",
-    ),
-    (Response.OVERGENOMEN, "", "afgerond", "Manager Klantcontactcentrum"),
-    (Response.OVERGENOMEN, "", "in_uitvoering", "Teamleider Communicatie"),
-    (Response.NIET, "De controle is in het nieuwe zaaksysteem al ingebouwd.", "vervallen", ""),
-]  # fmt: skip
+# The responses, in the order of the recommendations (rode draden with most bodies first):
+# (response, reason, status, owner). The first session has all of them, the second two.
+RESPONSES = {
+    0: [
+        (Response.OVERGENOMEN, "", "in_uitvoering", "Directeur Sociaal domein"),
+        (Response.DEELS, "Sturing gebeurt al via de P&C-cyclus.", "open", "Concerncontroller"),
+        (Response.OVERGENOMEN, "", "afgerond", "Manager Klantcontactcentrum"),
+        (Response.NIET, "De voortgang staat al in de P&C-cyclus.", "vervallen", ""),
+    ],
+    1: [
+        (Response.OVERGENOMEN, "", "in_uitvoering", "Teamleider Communicatie"),
+        (Response.OVERGENOMEN, "", "open", "Directeur Sociaal domein"),
+    ],
+}  # fmt: skip
 
 
 def seed(*, password: str) -> list[DemoLogin]:
@@ -189,7 +190,7 @@ def seed(*, password: str) -> list[DemoLogin]:
             start=start,
             end=end,
             finished=index < 2,
-            responses=len(RESPONSES) if index == 0 else 2 if index == 1 else 0,
+            responses=RESPONSES.get(index, []),
         )
     return []
 
@@ -277,7 +278,7 @@ def _seed_session(*, chair, reader, themes, season, year, start, end, finished, 
     beraad = services.beraad_adopt(beraad=beraad, user=chair)
     beraad = services.beraad_share(beraad=beraad, user=chair)
     for recommendation, (response, reason, status, owner) in zip(
-        beraad.recommendations.order_by("pk")[:responses], RESPONSES, strict=False
+        beraad.recommendations.order_by("pk"), responses, strict=False
     ):
         services.recommendation_respond(
             recommendation=recommendation,

@@ -202,7 +202,16 @@ def _add_history(beraad: Beraad, statuses: dict[int, ThemeStatus]) -> None:
     if not earlier:
         return
     counts = _tag_counts([pk for pk, _ in earlier])
-    previous_pk, previous_min = earlier[0]
+    # A rode draad of the session before counts, also one that was a rode draad there only
+    # because it recurred: follow the chain from the oldest session on.
+    rode_draden: set[int] = set()
+    for pk, min_bodies in reversed(earlier):
+        themes = counts[pk]
+        rode_draden = {
+            theme_id
+            for theme_id, bodies in themes.items()
+            if len(bodies) >= min_bodies or theme_id in rode_draden
+        }
     adopted = set(
         Recommendation.objects.filter(
             beraad_id__in=[pk for pk, _ in earlier], response=Response.OVERGENOMEN
@@ -210,7 +219,7 @@ def _add_history(beraad: Beraad, statuses: dict[int, ThemeStatus]) -> None:
     )
     for theme_id, status in statuses.items():
         status.sessions_before = sum(1 for pk, _ in earlier if theme_id in counts[pk])
-        status.recurred = len(counts[previous_pk].get(theme_id, ())) >= previous_min
+        status.recurred = theme_id in rode_draden
         status.after_adopted = theme_id in adopted
 
 
@@ -500,6 +509,25 @@ def beraad_snapshot(beraad: Beraad) -> dict:
             for items in recommendations.values()
             for r in items
         ],
+    }
+
+
+def frozen_rode_draad(beraad: Beraad, theme_id: int) -> dict:
+    """The analysis, example signals and recommendations of a theme as the beraad adopted
+    them."""
+    snapshot = beraad.snapshot
+    analysis = next((a for a in snapshot["analyses"] if a["theme_id"] == theme_id), None)
+    bodies = {body["id"]: body["name"] for body in snapshot["bodies"]}
+    signals = {signal["id"]: signal for signal in snapshot["signals"]}
+    examples = [
+        {"title": signals[pk]["title"], "body": bodies.get(signals[pk]["body_id"], "")}
+        for pk in (analysis["examples"] if analysis else [])
+        if pk in signals
+    ]
+    return {
+        "text": analysis["text"] if analysis else "",
+        "examples": examples,
+        "recommendations": [r for r in snapshot["recommendations"] if r["theme_id"] == theme_id],
     }
 
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -66,6 +66,11 @@ def _ensure_not_frozen(beraad: Beraad) -> None:
         raise NotAllowed(_("This beraad has been adopted; its content can no longer change."))
 
 
+def _ensure_started(beraad: Beraad) -> None:
+    if not beraad.is_started:
+        raise NotAllowed(_("Analyses and recommendations follow once the beraad has started."))
+
+
 def _lock(beraad: Beraad) -> Beraad:
     return Beraad.objects.select_for_update().get(pk=beraad.pk)
 
@@ -85,7 +90,10 @@ class Proposal:
 def beraad_propose(*, today: date | None = None) -> Proposal:
     """The next session, twice a year: in spring over the second half of the year before, in
     autumn over the first half of this year. After the latest session, or from today."""
-    latest = Beraad.objects.order_by("-year", "-season").first()
+    # Autumn comes after spring in a year (alphabetically it would not).
+    latest = Beraad.objects.order_by(
+        "-year", Case(When(season=Season.NAJAAR, then=1), default=0).desc()
+    ).first()
     today = today or timezone.localdate()
     if latest is not None:
         season = Season.NAJAAR if latest.season == Season.VOORJAAR else Season.VOORJAAR
@@ -455,6 +463,7 @@ def tag_set(
     _taggable(beraad, user)
     if inclusion.beraad_id != beraad.pk:
         raise PermissionDenied  # a signal of another beraad
+    theme = Theme.objects.get(pk=theme.pk)  # as it is now: it may have been merged meanwhile
     if theme.merged_into_id:
         raise NotAllowed(_("This theme was merged into another one."))
     if not tagged:
@@ -477,10 +486,19 @@ def tag_with_new_theme(*, beraad: Beraad, inclusion: BeraadSignal, user: User, n
     """Create a theme on the fly and tag the signal with it (or with the existing theme of
     that name)."""
     _taggable(beraad, user)
-    existing = Theme.objects.filter(name__iexact=" ".join(name.split())).first()
-    if existing is not None and existing.merged_into_id:
-        existing = existing.merged_into
-    theme = existing or theme_create(user=user, name=name)
+    name = " ".join(name.split())
+    theme = Theme.objects.filter(name__iexact=name).first()
+    if theme is None:
+        try:
+            with transaction.atomic():
+                theme = theme_create(user=user, name=name)
+        except (IntegrityError, ValidationError):
+            # Created by someone else at the same moment: use theirs.
+            theme = Theme.objects.filter(name__iexact=name).first()
+            if theme is None:
+                raise
+    while theme.merged_into_id:  # merged, perhaps more than once: the theme it lives on in
+        theme = theme.merged_into
     tag_set(beraad=beraad, inclusion=inclusion, theme=theme, user=user, tagged=True)
     return theme
 
@@ -502,6 +520,7 @@ def analysis_save(
     _ensure_chair(user)
     locked = _lock(beraad)
     _ensure_not_frozen(locked)
+    _ensure_started(locked)
     ensure_no_personal_data({"text": text})
     analysis = Analysis.objects.select_for_update().filter(beraad=locked, theme=theme).first()
     current = analysis.version if analysis else 0
@@ -520,6 +539,10 @@ def analysis_save(
 def _check_addressee(addressee: str, directorate: OrganisationUnit | None) -> None:
     if addressee == Addressee.DIRECTIE and directorate is None:
         raise ValidationError({"directorate": _("Choose the directorate.")})
+    if addressee == Addressee.DIRECTIE and directorate.parent_id is not None:
+        raise ValidationError(
+            {"directorate": _("Choose a directorate: a unit that is not part of another.")}
+        )
 
 
 @sensitive_variables()
@@ -536,6 +559,7 @@ def recommendation_create(
     _ensure_chair(user)
     locked = _lock(beraad)
     _ensure_not_frozen(locked)
+    _ensure_started(locked)
     ensure_no_personal_data({"text": text})
     _check_addressee(addressee, directorate)
     recommendation = Recommendation(

@@ -450,6 +450,18 @@ class RodeDraadView(WorkspaceMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if self.beraad.snapshot:  # adopted: as it was adopted, whatever changed since
+            status = next(
+                (s for s in selectors.theme_statuses(self.beraad) if s.theme.pk == self.theme.pk),
+                None,
+            )
+            context.update(
+                beraad=self.beraad,
+                theme=self.theme,
+                status=status,
+                frozen=selectors.frozen_rode_draad(self.beraad, self.theme.pk),
+            )
+            return context
         analysis = selectors.analyses_by_theme(self.beraad).get(self.theme.pk)
         status = next(
             (s for s in selectors.theme_statuses(self.beraad) if s.theme.pk == self.theme.pk),
@@ -477,6 +489,11 @@ class RodeDraadView(WorkspaceMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
+        if self.beraad.is_frozen:  # adopted in the meantime (in another tab, say)
+            messages.error(
+                request, _("This beraad has been adopted; its content can no longer change.")
+            )
+            return redirect(request.path)
         if "add_recommendation" in request.POST:
             return self.add_recommendation(request)
         form = AnalysisForm(request.POST, inclusions=self.inclusions)

@@ -25,6 +25,8 @@ def search_vector() -> SearchVector:
 def stem(word: str) -> str:
     """A crude Dutch stem: enough to match plurals and inflections."""
     for suffix in _SUFFIXES:
+        if suffix == "s" and word[-2:-1] in ("a", "e", "i", "o", "u", "s"):
+            continue  # "adres", "proces": the s belongs to the word
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             word = word[: -len(suffix)]
             break

@@ -54,3 +54,53 @@ class SignalFactory(DjangoModelFactory):
     period_end = datetime.date(2026, 6, 30)
     case_count = 4
     state = SignalState.CONCEPT
+
+
+def _beraad_dates(season: str, year: int) -> dict:
+    """The dates of a session as services.beraad_propose plans them."""
+    if season == "voorjaar":
+        meeting = datetime.date(year, 3, 15)
+        period = (datetime.date(year - 1, 7, 1), datetime.date(year - 1, 12, 31))
+    else:
+        meeting = datetime.date(year, 10, 15)
+        period = (datetime.date(year, 1, 1), datetime.date(year, 6, 30))
+    return {
+        "date": meeting,
+        "period_start": period[0],
+        "period_end": period[1],
+        "submission_deadline": meeting - datetime.timedelta(days=21),
+    }
+
+
+class BeraadFactory(DjangoModelFactory):
+    """A session, saved directly in the state asked for; ``bodies=[...]`` sets who takes part.
+    By default najaar 2026, over the first half of 2026 (where SignalFactory's signals are)."""
+
+    class Meta:
+        model = "deliberation.Beraad"
+        skip_postgeneration_save = True
+
+    title = factory.LazyAttribute(lambda b: f"Rode-dradenberaad {b.season} {b.year}")
+    season = "najaar"
+    year = 2026
+    date = factory.LazyAttribute(lambda b: _beraad_dates(b.season, b.year)["date"])
+    period_start = factory.LazyAttribute(lambda b: _beraad_dates(b.season, b.year)["period_start"])
+    period_end = factory.LazyAttribute(lambda b: _beraad_dates(b.season, b.year)["period_end"])
+    submission_deadline = factory.LazyAttribute(
+        lambda b: _beraad_dates(b.season, b.year)["submission_deadline"]
+    )
+    chair = factory.SubFactory(UserFactory, role=Role.CHAIR)
+
+    @factory.post_generation
+    def bodies(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.bodies.set(extracted)
+
+
+class ThemeFactory(DjangoModelFactory):
+    class Meta:
+        model = "deliberation.Theme"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Thema {n}")
+    description = ""
