@@ -15,7 +15,7 @@ from signals.demo import half_years
 from signals.models import Membership, OrganisationUnit, OversightBody
 
 from . import services
-from .models import Addressee, Beraad, BeraadSignal, Response, Season, Theme
+from .models import Addressee, Beraad, BeraadSignal, Recommendation, Response, Season, Theme
 
 TIJDIGHEID = "Tijdigheid in Wmo en jeugd"
 BEREIKBAARHEID = "Bereikbaarheid en terugbellen"
@@ -149,6 +149,18 @@ RECOMMENDATIONS = {
     ],
 }
 
+# A rode draad that comes back gets a sharper recommendation the second time.
+RECOMMENDATIONS_AGAIN = {
+    TIJDIGHEID: [
+        (
+            "Wijs binnen drie maanden één eigenaar aan voor de beslistermijnen in het sociaal "
+            "domein en rapporteer elk halfjaar aan de raad.",
+            Addressee.BURGEMEESTER,
+            None,
+        ),
+    ],
+}
+
 # The responses, in the order of the recommendations (rode draden with most bodies first):
 # (response, reason, status, owner). The first session has all of them, the second two.
 RESPONSES = {
@@ -265,7 +277,10 @@ def _seed_session(*, chair, reader, themes, season, year, start, end, finished, 
             text=ANALYSES[name],
             example_ids=[example.pk for example in examples],
         )
-        for text, addressee, directorate in RECOMMENDATIONS.get(name, []):
+        recommendations = RECOMMENDATIONS.get(name, [])
+        if Recommendation.objects.filter(theme=status.theme).exclude(beraad=beraad).exists():
+            recommendations = RECOMMENDATIONS_AGAIN.get(name, recommendations)
+        for text, addressee, directorate in recommendations:
             services.recommendation_create(
                 beraad=beraad,
                 theme=status.theme,
