@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rodedraden.accounts.models import Role
 from signals.models import Membership, OrganisationUnit, OversightBody, Signal
@@ -324,9 +325,10 @@ class Addressee(models.TextChoices):
 
 
 class Response(models.TextChoices):
-    OVERGENOMEN = "overgenomen", _("adopted")
-    DEELS = "deels", _("partly adopted")
-    NIET = "niet", _("not adopted")
+    # "adopted" is also the state of a beraad (vastgesteld); here it is "overgenomen".
+    OVERGENOMEN = "overgenomen", pgettext_lazy("response to a recommendation", "adopted")
+    DEELS = "deels", pgettext_lazy("response to a recommendation", "partly adopted")
+    NIET = "niet", pgettext_lazy("response to a recommendation", "not adopted")
 
 
 class RecommendationStatus(models.TextChoices):
