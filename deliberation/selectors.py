@@ -17,6 +17,7 @@ from rodedraden.accounts.models import Role, User
 from signals.models import Membership, OrganisationUnit, OversightBody, Signal
 
 from .models import (
+    OPEN_STATUSES,
     STARTED_STATES,
     Analysis,
     Beraad,
@@ -509,7 +510,41 @@ def beraad_snapshot(beraad: Beraad) -> dict:
             for items in recommendations.values()
             for r in items
         ],
+        "follow_up": follow_up_data(beraad),
     }
+
+
+def follow_up_data(beraad: Beraad) -> list[dict]:
+    """The recommendations of earlier shared sessions that are still open, and all of those
+    of the session just before: their response and status, as the memo reports them."""
+    earlier = Recommendation.objects.filter(
+        Q(beraad__date__lt=beraad.date) | Q(beraad__date=beraad.date, beraad__pk__lt=beraad.pk),
+        beraad__state=BeraadState.GEDEELD,
+    )
+    previous = previous_beraad(beraad)
+    chosen = earlier.filter(
+        Q(status__in=OPEN_STATUSES) | Q(beraad=previous)
+        if previous
+        else Q(status__in=OPEN_STATUSES)
+    ).select_related("beraad", "theme", "directorate")
+    return [
+        {
+            "id": r.pk,
+            "beraad": r.beraad.title,
+            "theme": r.theme.name,
+            "text": r.text,
+            "addressee_label": r.addressee_label,
+            "response": r.response,
+            "response_label": str(r.get_response_display()) if r.response else "",
+            "response_reason": r.response_reason,
+            "owner": r.owner,
+            "due_date": r.due_date.isoformat() if r.due_date else None,
+            "status": r.status,
+            "status_label": str(r.get_status_display()),
+            "progress": r.progress,
+        }
+        for r in chosen.order_by("beraad__date", "theme__name", "order", "pk")
+    ]
 
 
 def frozen_rode_draad(beraad: Beraad, theme_id: int) -> dict:

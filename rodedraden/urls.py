@@ -54,4 +54,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("signals.urls")),
     path("", include("deliberation.urls")),
+    path("", include("reports.urls")),
 ]

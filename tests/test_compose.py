@@ -23,10 +23,14 @@ EXPECTED_COMMANDS = {
         "celery --app rodedraden worker --loglevel INFO --queues default --concurrency 2"
         " --without-gossip --without-mingle"
     ),
+    "worker-memos": (
+        "celery --app rodedraden worker --loglevel INFO --queues memos --concurrency 1"
+        " --without-gossip --without-mingle"
+    ),
     "beat": "celery --app rodedraden beat --loglevel INFO --schedule /tmp/celerybeat-schedule",
 }
-APP_SERVICES = ("migrate", "web", "worker", "beat")
-LONG_RUNNING_APP_SERVICES = ("web", "worker", "beat")
+APP_SERVICES = ("migrate", "web", "worker", "worker-memos", "beat")
+LONG_RUNNING_APP_SERVICES = ("web", "worker", "worker-memos", "beat")
 
 
 def check_compose_schema(path) -> subprocess.CompletedProcess:
@@ -126,6 +130,7 @@ def test_compose_defines_exactly_the_expected_services():
         "migrate",
         "web",
         "worker",
+        "worker-memos",
         "beat",
     }
 

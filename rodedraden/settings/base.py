@@ -163,6 +163,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# PDF rendering has a queue (and in production a worker) of its own: a long memo never holds
+# up e-mail and reminders, and its memory stays in one place.
+CELERY_TASK_ROUTES = {"reports.memo_render": {"queue": "memos"}}
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=270)
 # A task is acknowledged after it ran, and given back to the queue if its worker dies.
@@ -181,6 +184,10 @@ CELERY_BEAT_SCHEDULE = {
     "membership-requeue-unwelcomed": {
         "task": "signals.membership_requeue_unwelcomed",
         "schedule": 15 * 60,
+    },
+    "memos-requeue-stale": {
+        "task": "reports.memos_requeue_stale",
+        "schedule": 5 * 60,
     },
     "recommendation-reminders": {
         "task": "deliberation.recommendations_send_reminders",
@@ -210,6 +217,8 @@ LOGGING = {
         # parameters, which may hold the text a user has just typed (personal data included).
         "django.template": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # WeasyPrint reports every layout step at INFO.
+        "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 

@@ -1,0 +1,26 @@
+import logging
+
+from celery import shared_task
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, name="reports.memo_render", max_retries=2)
+def memo_render_task(self, *, memo_id: int) -> bool:
+    """Render one memo version (routed to the "memos" queue). Idempotent; retried twice, then
+    the memo is marked as failed and the chair can try again."""
+    try:
+        return services.memo_render(memo_id=memo_id)
+    except Exception as error:
+        if self.request.retries >= self.max_retries:
+            logger.error("Memo %s failed: %s", memo_id, type(error).__name__)
+            services.memo_mark_failed(memo_id=memo_id, reason=type(error).__name__)
+            return False
+        raise self.retry(exc=error, countdown=15 * (self.request.retries + 1)) from None
+
+
+@shared_task(name="reports.memos_requeue_stale")
+def memos_requeue_stale_task() -> int:
+    return services.memos_requeue_stale()

@@ -1,0 +1,131 @@
+"""Views of the reports app: the memo versions of a beraad (with their progress), the
+download, and the dashboard. Reads through ``for_user``; a memo one may not see is a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from deliberation.models import FROZEN_STATES, STARTED_STATES
+from deliberation.selectors import beraad_get
+from rodedraden.accounts.access import RoleRequiredMixin
+from rodedraden.accounts.models import Role
+
+from . import selectors, services
+from .models import MemoKind, MemoState
+
+ALL_ROLES = tuple(Role)
+
+
+class MemoMixin:
+    def get_beraad(self):
+        beraad = beraad_get(pk=self.kwargs["pk"], fetched_by=self.request.user)
+        if beraad is None:
+            raise Http404
+        return beraad
+
+    def memo_context(self, beraad) -> dict:
+        memos = list(selectors.memo_list(beraad=beraad, fetched_by=self.request.user))
+        is_chair = self.request.user.role == Role.CHAIR
+        has_definitive = any(memo.kind == MemoKind.DEFINITIEF for memo in memos)
+        return {
+            "beraad": beraad,
+            "memos": memos,
+            "pending": any(memo.is_pending for memo in memos),
+            "is_chair": is_chair,
+            "can_request_concept": is_chair
+            and beraad.state in STARTED_STATES
+            and beraad.state not in FROZEN_STATES,
+            "can_request_definitive": is_chair
+            and beraad.state in FROZEN_STATES
+            and not has_definitive,
+        }
+
+
+class MemoListView(RoleRequiredMixin, MemoMixin, TemplateView):
+    allowed_roles = ALL_ROLES
+    template_name = "reports/memo_list.html"
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["reports/includes/memo_versions.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        beraad = self.get_beraad()
+        if not beraad.is_started:
+            raise Http404  # no memo before the beraad has started
+        context.update(self.memo_context(beraad))
+        return context
+
+
+class MemoRequestView(RoleRequiredMixin, MemoMixin, View):
+    allowed_roles = (Role.CHAIR,)
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        beraad = self.get_beraad()
+        definitive = request.POST.get("kind") == MemoKind.DEFINITIEF
+        try:
+            services.memo_request(beraad=beraad, user=request.user, definitive=definitive)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(
+                request,
+                _("The memo is being made. This page shows when it is ready."),
+            )
+        return redirect("reports:memo-list", pk=beraad.pk)
+
+
+class MemoRetryView(RoleRequiredMixin, View):
+    allowed_roles = (Role.CHAIR,)
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        memo = selectors.memo_get(pk=kwargs["pk"], fetched_by=request.user)
+        if memo is None:
+            raise Http404
+        try:
+            services.memo_retry(memo=memo, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The memo is being made again."))
+        return redirect("reports:memo-list", pk=memo.beraad_id)
+
+
+class MemoDownloadView(RoleRequiredMixin, View):
+    allowed_roles = ALL_ROLES
+
+    def get(self, request, *args, **kwargs):
+        memo = selectors.memo_get(pk=kwargs["pk"], fetched_by=request.user)
+        if memo is None or memo.state != MemoState.KLAAR or not memo.file:
+            raise Http404
+        services.memo_log_download(memo=memo, user=request.user)
+        response = FileResponse(
+            memo.file.open("rb"),
+            as_attachment=True,
+            filename=memo.filename,
+            content_type="application/pdf",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class DashboardView(RoleRequiredMixin, TemplateView):
+    allowed_roles = (Role.CHAIR, Role.READER, Role.ADMIN)
+    template_name = "reports/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.dashboard(fetched_by=self.request.user))
+        return context
