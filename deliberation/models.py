@@ -112,6 +112,9 @@ class Beraad(models.Model):
     memo_drafted_at = models.DateTimeField(_("memo drafted at"), null=True, blank=True)
     adopted_at = models.DateTimeField(_("adopted at"), null=True, blank=True)
     shared_at = models.DateTimeField(_("shared at"), null=True, blank=True)
+    readers_notified_at = models.DateTimeField(
+        _("readers notified at"), null=True, blank=True, editable=False
+    )
 
     objects = BeraadQuerySet.as_manager()
 

@@ -317,14 +317,51 @@ def beraad_adopt(*, beraad: Beraad, user: User) -> Beraad:
 
 @transaction.atomic
 def beraad_share(*, beraad: Beraad, user: User) -> Beraad:
-    """The adopted memo goes to the readers."""
-    return _transition(
+    """The adopted memo goes to the readers, who get an e-mail (in a task, after commit)."""
+    shared = _transition(
         beraad,
         user,
         source=BeraadState.VASTGESTELD,
         target=BeraadState.GEDEELD,
         stamp="shared_at",
     )
+    from .tasks import beraad_notify_readers_task
+
+    transaction.on_commit(
+        lambda: beraad_notify_readers_task.delay(beraad_id=shared.pk), robust=True
+    )
+    return shared
+
+
+@transaction.atomic
+def beraad_notify_readers(*, beraad_id: int) -> bool:
+    """Tell the readers that a memo was shared with them, once (idempotent)."""
+    beraad = Beraad.objects.select_for_update().filter(pk=beraad_id).first()
+    if beraad is None or beraad.state != BeraadState.GEDEELD or beraad.readers_notified_at:
+        return False
+    recipients = list(
+        User.objects.filter(is_active=True, role=Role.READER)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if recipients:
+        context = {
+            "beraad": beraad,
+            "url": settings.SITE_URL + beraad.get_absolute_url(),
+            "municipality_name": settings.MUNICIPALITY_NAME,
+        }
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = render_to_string("deliberation/email/shared_subject.txt", context)
+            message = render_to_string("deliberation/email/shared.txt", context)
+        send_mail(
+            subject=" ".join(subject.split()),
+            message=message,
+            from_email=None,
+            recipient_list=recipients,
+        )
+    beraad.readers_notified_at = timezone.now()
+    beraad.save(update_fields=["readers_notified_at"])
+    return True
 
 
 @transaction.atomic

@@ -13,6 +13,16 @@ TRANSIENT_MAIL_ERRORS = (
 )
 
 
+@shared_task(
+    name="deliberation.beraad_notify_readers",
+    autoretry_for=TRANSIENT_MAIL_ERRORS,
+    retry_backoff=60,
+    max_retries=5,
+)
+def beraad_notify_readers_task(*, beraad_id: int) -> bool:
+    return services.beraad_notify_readers(beraad_id=beraad_id)
+
+
 @shared_task(name="deliberation.recommendations_send_reminders")
 def recommendations_send_reminders_task() -> int:
     """Beat: remind readers and the chair of recommendations that are nearly due. Each one is

@@ -16,7 +16,7 @@ from datetime import date
 from django.conf import settings
 from django.utils import timezone
 
-from deliberation.models import Beraad, RecommendationStatus, Tag
+from deliberation.models import Addressee, Beraad, RecommendationStatus, Response, Tag
 from deliberation.selectors import beraad_snapshot
 from signals.bodies import SignalFacts, get_kind
 
@@ -47,7 +47,9 @@ def memo_context(*, beraad: Beraad, definitive: bool, version: int) -> dict:
     analyses = {analysis["theme_id"]: analysis for analysis in snapshot["analyses"]}
     recommendations = defaultdict(list)
     for recommendation in snapshot["recommendations"]:
-        recommendations[recommendation["theme_id"]].append(recommendation)
+        recommendations[recommendation["theme_id"]].append(
+            {**recommendation, "addressee_label": _addressee(recommendation)}
+        )
 
     body_order = sorted(bodies.values(), key=lambda body: body["name"])
     sections = []
@@ -97,8 +99,14 @@ def memo_context(*, beraad: Beraad, definitive: bool, version: int) -> dict:
             }
         )
 
+    # Labels from their codes, in the memo's language (the snapshot keeps the codes).
     follow_up = [
-        {**item, "due_date": format_date(item.get("due_date"))}
+        {
+            **item,
+            "due_date": format_date(item.get("due_date")),
+            "response_label": str(Response(item["response"]).label) if item["response"] else "",
+            "status_label": str(RecommendationStatus(item["status"]).label),
+        }
         for item in snapshot.get("follow_up", [])
     ]
     context = {
@@ -122,6 +130,12 @@ def memo_context(*, beraad: Beraad, definitive: bool, version: int) -> dict:
         "content_hash": snapshot_hash(snapshot) if definitive else "",
     }
     return context
+
+
+def _addressee(recommendation: dict) -> str:
+    if recommendation["addressee"] == Addressee.DIRECTIE:
+        return recommendation["addressee_label"]  # the directorate's own name
+    return str(Addressee(recommendation["addressee"]).label)
 
 
 def _figure(value, unit: str) -> str:
