@@ -39,7 +39,10 @@ def memo_context(*, beraad: Beraad, definitive: bool, version: int) -> dict:
     if definitive and not snapshot:
         raise ValueError("A definitive memo needs an adopted beraad.")
     bodies = {body["id"]: body for body in snapshot["bodies"]}
-    signals = {signal["id"]: _dated(signal) for signal in snapshot["signals"]}
+    signals = {
+        signal["id"]: _dated(signal, bodies[signal["body_id"]]["kind"])
+        for signal in snapshot["signals"]
+    }
     themes = {theme["id"]: theme for theme in snapshot["themes"]}
     signals_per_body = Counter(signal["body_id"] for signal in snapshot["signals"])
     statuses = snapshot["rode_draden"]
@@ -229,9 +232,14 @@ def format_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _dated(signal: dict) -> dict:
+def _dated(signal: dict, kind: str) -> dict:
+    """A signal of the snapshot with real dates and its classification in the memo's
+    language."""
     return {
         **signal,
         "period_start": format_date(signal["period_start"]),
         "period_end": format_date(signal["period_end"]),
+        "classification": [
+            str(label) for label in get_kind(kind).classification_labels(signal["details"])
+        ],
     }
