@@ -151,3 +151,27 @@ def test_production_needs_its_allowed_hosts():
     result = run(["manage.py", "check"], env, "rodedraden.settings.production")
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_a_bucket_puts_the_memo_files_in_s3_compatible_storage():
+    env = {
+        "S3_BUCKET": "rodedraden-memos",
+        "S3_ENDPOINT_URL": "http://127.0.0.1:9000",
+        "S3_ACCESS_KEY_ID": "sleutel",
+        "S3_SECRET_ACCESS_KEY": "geheim",
+    }
+    script = (
+        "import django; django.setup()\n"
+        "from django.core.files.storage import default_storage as s\n"
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl, s.location)"
+    )
+    result = run(["-c", script], env, "rodedraden.settings.local")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "S3Storage",
+        "rodedraden-memos",
+        "http://127.0.0.1:9000",
+        "private",
+        "rodedraden",
+    ]
+    assert show({})["storage"] == "django.core.files.storage.FileSystemStorage"
