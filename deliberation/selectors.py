@@ -533,6 +533,7 @@ def follow_up_data(beraad: Beraad) -> list[dict]:
             "beraad": r.beraad.title,
             "theme": r.theme.name,
             "text": r.text,
+            "addressee": r.addressee,
             "addressee_label": r.addressee_label,
             "response": r.response,
             "response_label": str(r.get_response_display()) if r.response else "",

@@ -107,6 +107,7 @@ def memo_context(*, beraad: Beraad, definitive: bool, version: int) -> dict:
         {
             **item,
             "due_date": format_date(item.get("due_date")),
+            "addressee_label": _addressee(item) if "addressee" in item else item["addressee_label"],
             "response_label": str(Response(item["response"]).label) if item["response"] else "",
             "status_label": str(RecommendationStatus(item["status"]).label),
         }

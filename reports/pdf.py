@@ -33,7 +33,9 @@ class StaticFilesFetcher(URLFetcher):
             return super().fetch(url, headers)
         parts = urlsplit(url)
         path = unquote(parts.path)
-        if not path.startswith(settings.STATIC_URL):
+        base = urlsplit(BASE_URL)
+        same_origin = (parts.scheme, parts.netloc) in {(base.scheme, base.netloc), ("", "")}
+        if not same_origin or not path.startswith(settings.STATIC_URL):
             raise ValueError(f"Only static files can be used in a document: {url}")
         relative = path[len(settings.STATIC_URL) :]
         found = finders.find(relative)

@@ -77,8 +77,17 @@ def memo_render(*, memo_id: int) -> bool:
     from .memo import memo_context
     from .pdf import render_to_pdf
 
+    # First the attempt is recorded (and stays, whatever happens next) …
     with transaction.atomic():
-        # The row stays locked while rendering: a second delivery waits, then finds it done.
+        memo = Memo.objects.select_for_update().filter(pk=memo_id).first()
+        if memo is None or memo.state == MemoState.KLAAR:
+            return False
+        memo.state = MemoState.BEZIG
+        memo.started_at = timezone.now()
+        memo.attempts += 1
+        memo.save(update_fields=["state", "started_at", "attempts"])
+    # … then it is rendered with the row locked: a second delivery waits, then finds it done.
+    with transaction.atomic():
         memo = (
             Memo.objects.select_for_update(of=("self",))
             .select_related("beraad")
@@ -87,10 +96,6 @@ def memo_render(*, memo_id: int) -> bool:
         )
         if memo is None or memo.state == MemoState.KLAAR:
             return False
-        memo.state = MemoState.BEZIG
-        memo.started_at = timezone.now()
-        memo.attempts += 1
-        memo.save(update_fields=["state", "started_at", "attempts"])
         with translation.override("nl"):  # the memo is Dutch, whoever asked for it
             context = memo_context(
                 beraad=memo.beraad, definitive=memo.is_definitive, version=memo.version
@@ -112,6 +117,12 @@ def memo_render(*, memo_id: int) -> bool:
         memo.save()
     logger.info("Memo %s rendered: %s pages", memo.pk, memo.page_count)
     return True
+
+
+@transaction.atomic
+def memo_mark_waiting(*, memo_id: int) -> None:
+    """An attempt failed and another one follows: the memo waits again."""
+    Memo.objects.filter(pk=memo_id, state=MemoState.BEZIG).update(state=MemoState.WACHTEND)
 
 
 @transaction.atomic

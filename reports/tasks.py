@@ -18,6 +18,7 @@ def memo_render_task(self, *, memo_id: int) -> bool:
             logger.error("Memo %s failed: %s", memo_id, type(error).__name__)
             services.memo_mark_failed(memo_id=memo_id, reason=type(error).__name__)
             return False
+        services.memo_mark_waiting(memo_id=memo_id)
         raise self.retry(exc=error, countdown=15 * (self.request.retries + 1)) from None
 
 
