@@ -17,12 +17,13 @@ from typing import Any
 
 import psutil
 
-from . import scanner, workspace
+from . import memo, scanner, workspace
 from .common import Report
 
 BENCHMARKS: dict[str, Callable[[], Report]] = {
     "scanner": scanner.run,
     "workspace": workspace.run,
+    "memo": memo.run,
 }
 RESULTS = Path(__file__).resolve().parent / "results.json"
 COLUMNS = ("benchmark", "metric", "ours", "target", "result")

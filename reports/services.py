@@ -82,10 +82,16 @@ def memo_render(*, memo_id: int) -> bool:
         memo = Memo.objects.select_for_update().filter(pk=memo_id).first()
         if memo is None or memo.state == MemoState.KLAAR:
             return False
-        memo.state = MemoState.BEZIG
-        memo.started_at = timezone.now()
-        memo.attempts += 1
-        memo.save(update_fields=["state", "started_at", "attempts"])
+        busy_elsewhere = (
+            memo.state == MemoState.BEZIG
+            and memo.started_at is not None
+            and memo.started_at > timezone.now() - STALE_RENDERING
+        )
+        if not busy_elsewhere:  # a second delivery while the first renders is no attempt
+            memo.state = MemoState.BEZIG
+            memo.started_at = timezone.now()
+            memo.attempts += 1
+            memo.save(update_fields=["state", "started_at", "attempts"])
     # … then it is rendered with the row locked: a second delivery waits, then finds it done.
     with transaction.atomic():
         memo = (

@@ -162,7 +162,7 @@ def test_a_bucket_puts_the_memo_files_in_s3_compatible_storage():
     }
     script = (
         "import django; django.setup()\n"
-        "from django.core.files.storage import storages\ns = storages[\"default\"]\n"
+        'from django.core.files.storage import storages\ns = storages["default"]\n'
         "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl, s.location)"
     )
     result = run(["-c", script], env, "rodedraden.settings.local")
