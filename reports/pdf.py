@@ -8,6 +8,7 @@ the network, whatever a template asks for.
 
 from __future__ import annotations
 
+import gc
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,11 +59,23 @@ class Rendered:
 
 
 def html_to_pdf(html: str) -> tuple[bytes, int]:
-    """WeasyPrint on its own: the PDF bytes and the number of pages."""
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).render(
-        **PDF_OPTIONS
-    )
-    return document.write_pdf(**PDF_OPTIONS), len(document.pages)
+    """WeasyPrint on its own: the PDF bytes and the number of pages.
+
+    The cyclic garbage collector is paused meanwhile: WeasyPrint makes millions of small
+    objects, and the collector's passes over them took a quarter of the time (measured with
+    ``make bench``); reference counting still frees them, and one pass runs afterwards.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).render(
+            **PDF_OPTIONS
+        )
+        return document.write_pdf(**PDF_OPTIONS), len(document.pages)
+    finally:
+        if collecting:
+            gc.enable()
+        gc.collect()
 
 
 def render_to_pdf(template_name: str, context: dict) -> Rendered:
