@@ -19,6 +19,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from rodedraden.accounts.access import RoleRequiredMixin
 from rodedraden.accounts.models import Role
+from rodedraden.conflicts import refuse_stale_save
 from signals.guard import PersonalDataFound
 
 from . import selectors, services
@@ -169,16 +170,14 @@ class BeraadUpdateView(RoleRequiredMixin, BeraadMixin, FormView):
                 min_bodies=data["min_bodies"],
             )
         except services.Conflict as conflict:
-            form.add_error(
-                None,
+            refuse_stale_save(
+                form,
                 _(
                     "Someone else saved this beraad while you were editing it. Your changes "
                     "are still in the form; if you save again, they replace the other version."
                 ),
+                conflict.current_version,
             )
-            data = form.data.copy()
-            data["version"] = conflict.current_version
-            form.data = data
             return self.form_invalid(form)
         except ValidationError as error:
             add_errors(form, error)
@@ -508,16 +507,14 @@ class RodeDraadView(WorkspaceMixin, TemplateView):
                     example_ids=[inclusion.pk for inclusion in form.cleaned_data["examples"]],
                 )
             except services.Conflict as conflict:
-                form.add_error(
-                    None,
+                refuse_stale_save(
+                    form,
                     _(
                         "Someone else saved this analysis while you were editing it. Your "
                         "text is still in the form; if you save again, it replaces theirs."
                     ),
+                    conflict.current_version,
                 )
-                data = form.data.copy()
-                data["version"] = conflict.current_version
-                form.data = data
             except ValidationError as error:
                 add_errors(form, error)
             else:
@@ -720,16 +717,14 @@ class RecommendationDetailView(RoleRequiredMixin, FormView):
                 status=data["status"],
             )
         except services.Conflict as conflict:
-            form.add_error(
-                None,
+            refuse_stale_save(
+                form,
                 _(
                     "Someone else saved a response in the meantime. Your answer is still in "
                     "the form; if you save again, it replaces theirs."
                 ),
+                conflict.current_version,
             )
-            data = form.data.copy()
-            data["version"] = conflict.current_version
-            form.data = data
             return self.form_invalid(form)
         except ValidationError as error:
             add_errors(form, error)

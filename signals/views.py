@@ -20,6 +20,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 
 from rodedraden.accounts.access import RoleRequiredMixin
 from rodedraden.accounts.models import Role
+from rodedraden.conflicts import refuse_stale_save
 
 from . import selectors, services, transfer
 from .forms import SignalActionForm, SignalFilter, SignalForm, SignalImportForm
@@ -212,18 +213,15 @@ class SignalUpdateView(VisibleSignalMixin, SignalFormMixin, FormView):
             return super().form_valid(form)
         except services.SignalConflict as conflict:
             current = selectors.signal_get(pk=self.signal.pk, fetched_by=self.request.user)
-            form.add_error(
-                None,
+            refuse_stale_save(
+                form,
                 _(
                     "Someone else saved this signal while you were editing it. Your changes "
                     "have not been saved; they are still in the form. Compare them with the "
                     "saved version below: if you save again, your text replaces it."
                 ),
+                conflict.current_version,
             )
-            # Saving again is a deliberate choice, made after seeing the other version.
-            data = form.data.copy()
-            data["version"] = conflict.current_version
-            form.data = data
             return self.render_to_response(self.get_context_data(form=form, conflict=current))
 
 
