@@ -201,7 +201,13 @@ def beraad_update(
             _("The period and the bodies of a beraad that has started can no longer change.")
         )
     ensure_no_personal_data(
-        {"title": title, "agenda": agenda, "minutes": minutes, "summary": summary}
+        {
+            "title": title,
+            "agenda": agenda,
+            "attendance": attendance,
+            "minutes": minutes,
+            "summary": summary,
+        }
     )
     locked.title = title.strip()
     locked.date = date

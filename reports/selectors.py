@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from deliberation.models import STARTED_STATES, Beraad, RecommendationStatus
 from deliberation.selectors import beraad_list, recommendation_list, theme_statuses
@@ -54,7 +55,7 @@ def dashboard(*, fetched_by: User) -> dict:
         result["charts"].append(
             charts.status_bars(
                 key="dashboard-follow-up",
-                title="Stand van de aanbevelingen",
+                title=_("Status of the recommendations"),
                 labels=[str(label) for _code, label in RecommendationStatus.choices],
                 values=[counts.get(code, 0) for code, _label in RecommendationStatus.choices],
             )
@@ -77,7 +78,7 @@ def _recurrence_over_time(recent: list[Beraad]) -> charts.Chart:
     )
     return charts.recurrence(
         key="dashboard-recurrence",
-        title="Rode draden door de tijd",
+        title=_("Rode draden over time"),
         themes=names,
         sessions=[" ".join(b.title.split()[-2:]) for b in recent],
         levels=[[levels[name].get(b.pk, 0) for b in recent] for name in names],
@@ -89,7 +90,7 @@ def _heat_map(beraad: Beraad) -> charts.Chart:
     bodies = sorted(beraad.bodies.all(), key=lambda body: body.name)
     return charts.heat_map(
         key="dashboard-heat-map",
-        title=f"Thema's per orgaan – {beraad.title}",
+        title=_("Themes per body – %(beraad)s") % {"beraad": beraad.title},
         themes=[status.theme.name for status in statuses],
         bodies=[body.name for body in bodies],
         counts=[[status.per_body.get(body.pk, 0) for body in bodies] for status in statuses],

@@ -291,3 +291,28 @@ def test_after_both_sessions_of_a_year_comes_spring_of_the_next_year(chair, body
     proposal = services.beraad_propose(today=date(2026, 11, 1))
     assert (proposal.season, proposal.year) == ("voorjaar", 2027)
     assert (proposal.period_start, proposal.period_end) == (date(2026, 7, 1), date(2026, 12, 31))
+
+
+def test_the_attendance_list_holds_roles_not_names(beraad, chair):
+    from signals.guard import PersonalDataFound
+
+    with pytest.raises(PersonalDataFound) as caught:
+        services.beraad_update(
+            beraad=beraad,
+            user=chair,
+            version=beraad.version,
+            title=beraad.title,
+            date=beraad.date,
+            period_start=beraad.period_start,
+            period_end=beraad.period_end,
+            submission_deadline=beraad.submission_deadline,
+            bodies=beraad.bodies.all(),
+            agenda="",
+            attendance="Voorzitter; mevrouw Jansen (secretaris rekenkamer)",
+            minutes="",
+            summary="",
+            min_bodies=2,
+        )
+    assert set(caught.value.results) == {"attendance"}
+    beraad.refresh_from_db()
+    assert beraad.attendance == ""
