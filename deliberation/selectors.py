@@ -122,13 +122,18 @@ class ThemeStatus:
         return len(self.bodies) >= self.min_bodies or (self.recurred and self.signals > 0)
 
 
-def _tag_counts(beraad_ids: list[int]) -> dict[int, dict[int, set[int]]]:
-    """{beraad: {theme: {bodies}}} for the given sessions, in one query."""
-    result: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for beraad_id, theme_id, body_id in Tag.objects.filter(beraad_id__in=beraad_ids).values_list(
-        "beraad_id", "theme_id", "body_id"
-    ):
-        result[beraad_id][theme_id].add(body_id)
+def _tag_counts(beraad_ids: list[int], theme_ids) -> dict[int, dict[int, int]]:
+    """{beraad: {theme: number of bodies}} for the given sessions and themes, counted by the
+    database in one query (one row per session and theme, not per tag)."""
+    result: dict[int, dict[int, int]] = defaultdict(dict)
+    rows = (
+        Tag.objects.filter(beraad_id__in=beraad_ids, theme_id__in=theme_ids)
+        .values("beraad_id", "theme_id")
+        .annotate(bodies=Count("body", distinct=True))
+        .order_by()
+    )
+    for row in rows:
+        result[row["beraad_id"]][row["theme_id"]] = row["bodies"]
     return result
 
 
@@ -202,16 +207,15 @@ def _add_history(beraad: Beraad, statuses: dict[int, ThemeStatus]) -> None:
     )
     if not earlier:
         return
-    counts = _tag_counts([pk for pk, _ in earlier])
+    counts = _tag_counts([pk for pk, _ in earlier], list(statuses))
     # A rode draad of the session before counts, also one that was a rode draad there only
     # because it recurred: follow the chain from the oldest session on.
     rode_draden: set[int] = set()
     for pk, min_bodies in reversed(earlier):
-        themes = counts[pk]
         rode_draden = {
             theme_id
-            for theme_id, bodies in themes.items()
-            if len(bodies) >= min_bodies or theme_id in rode_draden
+            for theme_id, bodies in counts[pk].items()
+            if bodies >= min_bodies or theme_id in rode_draden
         }
     adopted = set(
         Recommendation.objects.filter(
