@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from deliberation.models import FROZEN_STATES, STARTED_STATES, Beraad
 from rodedraden.accounts.models import Role, User
+from rodedraden.audit.models import AuditEvent
+from rodedraden.audit.services import audit_event_record
 
 from .models import Memo, MemoDownload, MemoKind, MemoState, memo_path
 
@@ -177,5 +179,12 @@ def memos_requeue_stale(*, now=None) -> int:
     return len(ids)
 
 
+@transaction.atomic
 def memo_log_download(*, memo: Memo, user: User) -> MemoDownload:
+    audit_event_record(
+        event=AuditEvent.DOWNLOAD,
+        obj=memo,
+        actor=user,
+        details={"kind": memo.kind, "version": memo.version, "sha256": memo.sha256},
+    )
     return MemoDownload.objects.create(memo=memo, user=user)

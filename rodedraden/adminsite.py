@@ -23,6 +23,10 @@ class RodeDradenAdminSite(admin.AdminSite):
     site_title = _("Rode draden")
     index_title = _("Functional administration")
 
+    def has_permission(self, request):
+        # The same two factors as the rest of the site: an unverified session is no way in.
+        return super().has_permission(request) and request.user.is_verified()
+
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)
 

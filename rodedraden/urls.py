@@ -3,15 +3,25 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
+from two_factor import views as two_factor_views
 
 from . import views
+from .accounts import views as account_views
+
+# django-two-factor-auth's views, under Dutch addresses, in its own namespace (its views
+# reverse "two_factor:…").
+two_factor_patterns = [
+    path("", two_factor_views.ProfileView.as_view(), name="profile"),
+    path("instellen/", account_views.SetupView.as_view(), name="setup"),
+    path("instellen/qr-code/", two_factor_views.QRGeneratorView.as_view(), name="qr"),
+    path("instellen/gereed/", two_factor_views.SetupCompleteView.as_view(), name="setup_complete"),
+    path("herstelcodes/", account_views.BackupTokensView.as_view(), name="backup_tokens"),
+    path("uitschakelen/", account_views.DisableView.as_view(), name="disable"),
+]
 
 account_patterns = [
-    path(
-        "inloggen/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("inloggen/", account_views.LoginView.as_view(), name="login"),
+    path("tweestapsverificatie/", include((two_factor_patterns, "two_factor"))),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "wachtwoord-wijzigen/",

@@ -20,6 +20,8 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 
 from rodedraden.accounts.access import RoleRequiredMixin
 from rodedraden.accounts.models import Role
+from rodedraden.audit.models import AuditEvent
+from rodedraden.audit.services import audit_event_record
 from rodedraden.conflicts import refuse_stale_save
 
 from . import selectors, services, transfer
@@ -399,6 +401,15 @@ class SignalExportView(RoleRequiredMixin, View):
         )
         header, rows = transfer.export_rows(body.kind_spec, transfer.export_queryset(filterset.qs))
         fmt = kwargs["fmt"]
+        audit_event_record(
+            event=AuditEvent.EXPORT,
+            obj=body,
+            details={
+                "format": fmt,
+                "rows": len(rows),
+                "filters": sorted(key for key, value in request.GET.items() if value),
+            },
+        )
         if fmt == "xlsx":
             content = transfer.write_xlsx(header, rows, title=_("Signals"))
         else:

@@ -1,6 +1,9 @@
 import os
 
+import django.test
 import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rodedraden import celery_app
 from rodedraden.accounts.models import Role
@@ -69,3 +72,56 @@ def reader(db):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="beheerder", role=Role.ADMIN)
+
+
+# --- Signing in in tests ------------------------------------------------------------------------
+class Client(django.test.Client):
+    """The test client, whose ``force_login`` also verifies the session's second factor.
+
+    Chairs, readers and administrators must sign in with two factors; their sessions signed
+    in by ``force_login`` get a confirmed authenticator device and are marked as verified
+    with it, as the two-step login does (members, for whom it is optional, get none).
+    ``force_login(user, verified=False)`` leaves the second factor out
+    (tests/accounts/test_two_factor.py checks what such a session may do).
+    """
+
+    def force_login(self, user, backend=None, *, verified=True):
+        super().force_login(user, backend)
+        if verified and user.needs_second_factor:
+            verify_second_factor(self, user)
+
+
+def verify_second_factor(client, user):
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="default", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+@pytest.fixture
+def client():
+    return Client()
+
+
+def sign_in(client, username: str, password: str, *, code: str | None = None, **extra):
+    """Signs in through the two-step login form, as a browser would: the password step, then,
+    when ``code`` is given, the authenticator code. Returns the last response."""
+    response = client.post(
+        "/account/inloggen/",
+        {
+            "login_view-current_step": "auth",
+            "auth-username": username,
+            "auth-password": password,
+        },
+        **extra,
+    )
+    if code is not None:
+        response = client.post(
+            "/account/inloggen/",
+            {"login_view-current_step": "token", "token-otp_token": code},
+            **extra,
+        )
+    return response

@@ -7,6 +7,7 @@ import pytest
 from django.db import DatabaseError
 
 from rodedraden.accounts.models import Role
+from tests.conftest import sign_in
 from tests.factories import UserFactory
 from tests.mail import choose_password_through_link
 
@@ -70,7 +71,12 @@ def test_the_login_page_works_and_signs_in(client, member):
     assert client.get("/account/inloggen/").status_code == 200
     response = client.post(
         "/account/inloggen/?next=/organen/",
-        {"username": "lid", "password": "een-lang-testwachtwoord", "next": "/organen/"},
+        {
+            "login_view-current_step": "auth",
+            "auth-username": "lid",
+            "auth-password": "een-lang-testwachtwoord",
+            "next": "/organen/",
+        },
     )
     assert response.status_code == 302
     assert response.headers["Location"] == "/organen/"
@@ -78,7 +84,7 @@ def test_the_login_page_works_and_signs_in(client, member):
 
 @pytest.mark.django_db
 def test_a_wrong_password_gets_a_clear_dutch_error(client, member):
-    response = client.post("/account/inloggen/", {"username": "lid", "password": "fout"})
+    response = sign_in(client, "lid", "fout")
     assert response.status_code == 200
     assert "Voer een juiste gebruikersnaam en wachtwoord in" in response.content.decode()
 
@@ -124,7 +130,8 @@ def test_a_forgotten_password_can_be_reset_by_e_mail(client, member):
     assert len(mail.outbox) == 1
     new_password = "een-heel-nieuw-wachtwoord"
     choose_password_through_link(client, mail.outbox[0].body, new_password)
-    assert client.login(username="lid", password=new_password)
+    assert sign_in(client, "lid", new_password).status_code == 302
+    assert client.get("/").status_code == 200
 
 
 @pytest.mark.django_db

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +71,11 @@ class User(AbstractUser):
         if kwargs.get("update_fields") is not None and "role" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "is_staff", "is_superuser"}
         super().save(*args, **kwargs)
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Chairs, readers and administrators must sign in with two factors; members may."""
+        return self.role in settings.TWO_FACTOR_REQUIRED_ROLES
 
     @property
     def is_member(self) -> bool:

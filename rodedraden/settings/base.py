@@ -45,6 +45,16 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    # Two factors (TOTP, with recovery codes as static tokens), lockout, CSP and audit trail.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "two_factor",
+    "axes",
+    "csp",
+    "auditlog",
+    "rodedraden.audit",
+    "rodedraden.retention",
 ]
 
 MIDDLEWARE = [
@@ -55,10 +65,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "rodedraden.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rodedraden.urls"
@@ -87,6 +103,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection is tested before each request reuses it, so a restarted database costs no
+# failed request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded database lives in var/, created on first use.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -96,11 +115,75 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ------------------------------------------------------------------------------------
+# In memory per process by default; CACHE_URL=redis://… shares it between processes and
+# machines. Sessions live in the database and are read through the cache; when the cache is
+# unreachable every call is logged and skipped (django-redis's IGNORE_EXCEPTIONS), so pages
+# still render, straight from the database.
+CACHE_URL = env("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    # A per-process cache must not hold sessions: a sign-out in one gunicorn worker would not
+    # reach another's copy.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
 # --- Accounts ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username and address before a password is
+    # even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Older hashes are still accepted and upgraded to Argon2 at the next sign-in.
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Signed out after 30 minutes without a request, and when the browser closes.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Two factors: chairs, readers and administrators must use an authenticator app (TOTP); body
+# members are offered it. Recovery codes are one-time static tokens.
+TWO_FACTOR_REQUIRED_ROLES = ["voorzitter", "lezer", "beheerder"]
+TWO_FACTOR_LOGIN_TIMEOUT = 600  # seconds between the password and the code
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Rode draden")
+OTP_TOTP_THROTTLE_FACTOR = 1  # after a wrong code, wait 1, 2, 4, … seconds
+TWO_FACTOR_WEBAUTHN_RP_NAME = None
+
+# Lockout (django-axes): 10 failed sign-ins for one username from one address lock that pair
+# for an hour.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "rodedraden.accounts.views.locked_out"
+AXES_VERBOSE = False
+# Behind the reverse proxy the client's address is the last one it adds to X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -211,6 +294,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "deliberation.recommendations_send_reminders",
         "schedule": 60 * 60,  # hourly; each recommendation is reminded once per due date
     },
+    "retention-apply": {
+        "task": "rodedraden.retention_apply",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 # --- Deliberation -----------------------------------------------------------------------------
@@ -240,6 +327,31 @@ LOGGING = {
     },
 }
 
+# --- Audit trail ------------------------------------------------------------------------------
+# django-auditlog records who changed what (rodedraden/audit.py registers the models and the
+# sign-in, export and download events). Free text is recorded as changed, never as its content.
+AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
+AUDITLOG_INCLUDE_ALL_MODELS = False
+AUDITLOG_DISABLE_REMOTE_ADDR = False
+AUDITLOG_STORE_JSON_CHANGES = True
+
+# --- Retention --------------------------------------------------------------------------------
+# How long each kind of record is kept, in days (rodedraden/retention.py; a beat task removes
+# what is past its term every night and records what it removed).
+RETENTION_DAYS = {
+    # Adopted beraden, counted from their adoption, with everything that belongs to them: the
+    # signals discussed in them, tags, analyses, recommendations and the definitive memo.
+    "sessions": env.int("RETENTION_SESSIONS_DAYS", default=10 * 365),
+    # Signals that never went into a beraad, counted from their last change: submitted ones,
+    # and (shorter) concepts nobody submitted.
+    "signals": env.int("RETENTION_SIGNALS_DAYS", default=5 * 365),
+    "concept_signals": env.int("RETENTION_CONCEPT_SIGNALS_DAYS", default=365),
+    # Concept memos, counted from their request.
+    "memos": env.int("RETENTION_CONCEPT_MEMOS_DAYS", default=90),
+    # Entries of the audit trail, counted from their moment.
+    "audit": env.int("RETENTION_AUDIT_DAYS", default=7 * 365),
+}
+
 # --- Security (tightened further in production.py) --------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -247,3 +359,21 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# A strict Content-Security-Policy (django-csp): everything from our own origin, no inline
+# script or style, no eval, nothing from elsewhere. Bootstrap's form controls draw their
+# arrows and ticks with data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}

@@ -19,7 +19,10 @@ STORAGES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a worker process started by a test sees the same data.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # TEST_SQLITE_FILE lets two suites run side by side in one checkout.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env.str("TEST_SQLITE_FILE", default=str(VAR_DIR / "test-db.sqlite3"))
+    }
 LOGGING["root"]["level"] = "WARNING"
 LOGGING["loggers"]["django"]["level"] = "WARNING"
 

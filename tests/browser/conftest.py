@@ -18,9 +18,17 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from tests.factories import PASSWORD
+
+
+def current_code(device) -> str:
+    """The six digits an authenticator app linked to ``device`` shows at this moment."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
 
 # Playwright's sync API marks an asyncio loop as running in the test's thread for as long as
 # it runs (the whole session: one browser per session), and Django's ORM refuses to run there.
@@ -110,6 +118,13 @@ def log_in(page: Page):
         page.get_by_label("Gebruikersnaam").fill(user.username)
         page.get_by_label("Wachtwoord").fill(password)
         page.get_by_role("button", name="Inloggen").click()
+        if user.needs_second_factor:
+            # Step two: the code the user's authenticator app shows now.
+            device, _ = TOTPDevice.objects.get_or_create(
+                user=user, name="default", defaults={"confirmed": True}
+            )
+            page.get_by_label("Code uit uw authenticator-app").fill(current_code(device))
+            page.get_by_role("button", name="Controleren").click()
         # Signed in: the user menu (with "Uitloggen" in it) carries the user's name.
         menu = page.get_by_role("button", name=re.compile(re.escape(user.get_full_name())))
         expect(menu).to_be_visible()

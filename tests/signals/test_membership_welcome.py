@@ -3,6 +3,7 @@ from django.core import mail
 
 from signals.models import Membership
 from signals.services import membership_create, membership_send_welcome
+from tests.conftest import sign_in
 from tests.factories import UserFactory
 from tests.mail import choose_password_through_link
 
@@ -102,7 +103,8 @@ def test_a_new_account_without_password_gets_a_link_to_choose_one(client, body):
     membership_send_welcome(membership_id=membership.pk)
     password = "mijn-eerste-wachtwoord"
     choose_password_through_link(client, mail.outbox[0].body, password)
-    assert client.login(username="nieuw", password=password)
+    assert sign_in(client, "nieuw", password).status_code == 302
+    assert client.get("/").status_code == 200
 
 
 @pytest.mark.django_db

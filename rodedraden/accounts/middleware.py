@@ -1,0 +1,57 @@
+"""Two factors for the roles that must have them."""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+# The pages a signed-in user who still lacks a verified second factor may reach: setting one
+# up (with its QR code), signing out and switching the language.
+OPEN_WITHOUT_SECOND_FACTOR = frozenset(
+    {
+        "two_factor:setup",
+        "two_factor:qr",
+        "two_factor:setup_complete",
+        "logout",
+        "set_language",
+        "health",
+    }
+)
+
+
+class SecondFactorRequiredMiddleware:
+    """Chairs, readers and administrators see nothing until their second factor is verified.
+
+    Without a device they are sent to set one up (which verifies the session when it
+    succeeds); with one, their session was not verified by the two-step login, so they are
+    signed out and asked to sign in again. Runs after django-otp's OTPMiddleware and the
+    LoginRequiredMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or not user.needs_second_factor or user.is_verified():
+            return None
+        if request.resolver_match and request.resolver_match.view_name in (
+            OPEN_WITHOUT_SECOND_FACTOR
+        ):
+            return None
+        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            logout(request)
+            return redirect_to_login(request.get_full_path())
+        messages.info(
+            request,
+            _(
+                "Your role requires two-step verification. Set it up with an authenticator "
+                "app on your phone to continue."
+            ),
+        )
+        return redirect("two_factor:setup")

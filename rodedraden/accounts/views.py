@@ -1,0 +1,77 @@
+"""Signing in with two factors (django-two-factor-auth), in the site's own pages."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from two_factor import views as two_factor_views
+
+from .forms import AppLinkForm, CodeForm, DisableForm, RecoveryCodeForm
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked username and address: a page that says for how long."""
+    hours = settings.AXES_COOLOFF_TIME
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"cooloff_hours": int(hours) if float(hours).is_integer() else hours},
+        status=429,
+    )
+
+
+class LoginView(two_factor_views.LoginView):
+    """Username and password, then the code from the authenticator app (or a recovery code)
+    for users who have set one up. Failed attempts count towards the lockout (django-axes)."""
+
+    redirect_authenticated_user = True
+    form_list = (
+        ("auth", AuthenticationForm),
+        ("token", CodeForm),
+        ("backup", RecoveryCodeForm),
+    )
+
+
+class SetupView(two_factor_views.SetupView):
+    """Links an authenticator app: scan the QR code, type the code it shows."""
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_verified():
+            return redirect("two_factor:profile")
+        return super().get(request, *args, **kwargs)
+
+    def get_form_list(self):
+        form_list = super().get_form_list()
+        if "generator" in form_list:
+            form_list["generator"] = AppLinkForm
+        return form_list
+
+
+class BackupTokensView(two_factor_views.BackupTokensView):
+    """Ten one-time recovery codes; making new ones voids the old."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            _("New recovery codes were made. The old ones no longer work."),
+        )
+        return response
+
+
+class DisableView(two_factor_views.DisableView):
+    """Members may switch two factors off again; roles that require them may not."""
+
+    form_class = DisableForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.needs_second_factor:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Two-step verification is switched off."))
+        return response

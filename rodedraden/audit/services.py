@@ -1,0 +1,35 @@
+"""Writes to the audit trail that no model change makes: sign-ins, exports, downloads."""
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditEntry, AuditEvent
+
+
+def audit_event_record(
+    *,
+    event: AuditEvent,
+    obj: models.Model | None = None,
+    model: type[models.Model] | None = None,
+    actor=None,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Records one event about ``obj`` (or about ``model`` as a whole, for an export).
+
+    ``details`` must hold facts, never text a user typed: counts, formats, a filter's field
+    names, a reason code. Within a request, django-auditlog's middleware adds the address and,
+    when ``actor`` is not given, the signed-in user.
+    """
+    model = model or obj.__class__  # not type(): request.user is a lazy object
+    return AuditEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
+        object_pk="" if obj is None else str(obj.pk),
+        object_id=obj.pk if obj is not None and isinstance(obj.pk, int) else None,
+        object_repr=str(obj) if obj is not None else str(model._meta.verbose_name_plural),
+        action=AuditEntry.Action.ACCESS,
+        event=event,
+        actor=actor,
+        additional_data=details or None,
+    )
