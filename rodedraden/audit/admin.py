@@ -1,13 +1,14 @@
 """The audit trail in the admin: read-only, filterable by event, kind of record, account and
 date."""
 
+from auditlog.models import LogEntry
 from auditlog.render import render_logentry_changes_html
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry
+from .models import AuditEntry, AuditEvent
 
 
 class RecordKindFilter(admin.SimpleListFilter):
@@ -31,21 +32,34 @@ class RecordKindFilter(admin.SimpleListFilter):
         return queryset
 
 
-# django-auditlog registers its own admin for the entry model; this one replaces it.
-if admin.site.is_registered(AuditEntry):
-    admin.site.unregister(AuditEntry)
+# django-auditlog registers its own (English) admin for its entries; the trail is shown here.
+if admin.site.is_registered(LogEntry):
+    admin.site.unregister(LogEntry)
+
+
+class EventFilter(admin.SimpleListFilter):
+    title = _("event")
+    parameter_name = "event"
+
+    def lookups(self, request, model_admin):
+        return AuditEvent.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.of_event(self.value())
+        return queryset
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "timestamp"
-    list_display = ("timestamp", "event", "record", "actor", "remote_addr")
-    list_filter = ("event", RecordKindFilter, "actor", "timestamp")
+    list_display = ("timestamp", "event_name", "record", "actor", "remote_addr")
+    list_filter = (EventFilter, RecordKindFilter, "actor", "timestamp")
     list_select_related = ("content_type", "actor")
     search_fields = ("object_pk", "actor__username", "remote_addr")
     fields = (
         "timestamp",
-        "event",
+        "event_name",
         "record",
         "object_pk",
         "actor",
@@ -56,6 +70,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
     list_per_page = 50
+
+    @admin.display(description=_("event"))
+    def event_name(self, entry):
+        return entry.get_event_display()
 
     @admin.display(description=_("record"), ordering="content_type")
     def record(self, entry):

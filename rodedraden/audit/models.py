@@ -1,14 +1,15 @@
-"""The audit trail: django-auditlog's log entries, in a table of our own.
+"""The audit trail: django-auditlog's log entries.
 
 auditlog records every create, update and delete of the registered models (registry.py) with
 the fields before and after; services.py adds the events that change no row: signing in and
 out, a failed sign-in, an export, a download. The trail names the account that acted (a
-foreign key) and the address it came from; it holds no free text: auditlog masks those fields
-(registry.py), and entries about signals, analyses and recommendations carry a neutral label
-instead of their title.
+foreign key, never its e-mail address: rodedraden.audit.middleware) and the address it came
+from; it holds no free text: auditlog masks those fields (registry.py), and entries about
+signals, analyses and recommendations carry a neutral label instead of their title
+(receivers.neutral_label).
 """
 
-from auditlog.models import AbstractLogEntry
+from auditlog.models import LogEntry
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,31 +37,45 @@ NEUTRAL_LABEL_MODELS = frozenset(
     }
 )
 ACTION_EVENTS = {
-    AbstractLogEntry.Action.CREATE: AuditEvent.CREATED,
-    AbstractLogEntry.Action.UPDATE: AuditEvent.CHANGED,
-    AbstractLogEntry.Action.DELETE: AuditEvent.DELETED,
+    LogEntry.Action.CREATE: AuditEvent.CREATED,
+    LogEntry.Action.UPDATE: AuditEvent.CHANGED,
+    LogEntry.Action.DELETE: AuditEvent.DELETED,
 }
 
 
-class AuditEntry(AbstractLogEntry):
-    event = models.CharField(
-        _("event"), max_length=20, choices=AuditEvent.choices, db_index=True, blank=True
-    )
-    # The account is the foreign key; its e-mail address is not copied into the trail.
-    actor_email = None
+class AuditEntryQuerySet(models.QuerySet):
+    def of_event(self, event: str):
+        """Entries of one event: a create, change or delete by its action, the others by the
+        event name they carry."""
+        for action, action_event in ACTION_EVENTS.items():
+            if event == action_event:
+                return self.filter(action=action)
+        return self.filter(action=LogEntry.Action.ACCESS, additional_data__event=event)
 
-    class Meta(AbstractLogEntry.Meta):
+
+class AuditEntry(LogEntry):
+    """django-auditlog's log entry as the audit trail shows it.
+
+    Events that change no row (signing in, an export, a download) are entries with the action
+    "access" and the event's name in ``additional_data["event"]``.
+    """
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit trail")
-        indexes = [models.Index(fields=["content_type", "object_pk"])]
+        ordering = ("-timestamp",)
 
-    def save(self, *args, **kwargs):
-        if not self.event:
-            self.event = ACTION_EVENTS.get(self.action, "")
-        if (
-            self.content_type_id
-            and self.content_type.natural_key()
-            and (".".join(self.content_type.natural_key()) in NEUTRAL_LABEL_MODELS)
-        ):
-            self.object_repr = f"{self.content_type.name} #{self.object_pk}"
-        super().save(*args, **kwargs)
+    @property
+    def event(self) -> str:
+        if self.action in ACTION_EVENTS:
+            return ACTION_EVENTS[self.action]
+        return (self.additional_data or {}).get("event", "")
+
+    def get_event_display(self) -> str:
+        try:
+            return AuditEvent(self.event).label
+        except ValueError:
+            return self.event

@@ -1,10 +1,21 @@
 """Signing in, signing out and failed sign-ins go into the audit trail."""
 
+from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import pre_save
 
-from .models import AuditEvent
+from .models import NEUTRAL_LABEL_MODELS, AuditEvent
 from .services import audit_event_record
+
+
+def neutral_label(sender, instance, **kwargs):
+    """Entries about records whose name is free text (a signal's title) name them by kind and
+    number instead, and no entry copies the account's e-mail address."""
+    instance.actor_email = None
+    content_type = instance.content_type
+    if f"{content_type.app_label}.{content_type.model}" in NEUTRAL_LABEL_MODELS:
+        instance.object_repr = f"{content_type.name} #{instance.object_pk}"
 
 
 def on_login(sender, request, user, **kwargs):
@@ -35,6 +46,7 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
 
 def connect() -> None:
+    pre_save.connect(neutral_label, sender=LogEntry, dispatch_uid="audit-neutral-label")
     user_logged_in.connect(on_login, dispatch_uid="audit-login")
     user_logged_out.connect(on_logout, dispatch_uid="audit-logout")
     user_login_failed.connect(on_login_failed, dispatch_uid="audit-login-failed")

@@ -2,10 +2,11 @@
 
 from typing import Any
 
+from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from .models import AuditEntry, AuditEvent
+from .models import AuditEvent
 
 
 def audit_event_record(
@@ -15,7 +16,7 @@ def audit_event_record(
     model: type[models.Model] | None = None,
     actor=None,
     details: dict[str, Any] | None = None,
-) -> AuditEntry:
+) -> LogEntry:
     """Records one event about ``obj`` (or about ``model`` as a whole, for an export).
 
     ``details`` must hold facts, never text a user typed: counts, formats, a filter's field
@@ -23,13 +24,13 @@ def audit_event_record(
     when ``actor`` is not given, the signed-in user.
     """
     model = model or obj.__class__  # not type(): request.user is a lazy object
-    return AuditEntry.objects.create(
+    # Saved as auditlog's own model, so that its request context (address, account) applies.
+    return LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
         object_pk="" if obj is None else str(obj.pk),
         object_id=obj.pk if obj is not None and isinstance(obj.pk, int) else None,
         object_repr=str(obj) if obj is not None else str(model._meta.verbose_name_plural),
-        action=AuditEntry.Action.ACCESS,
-        event=event,
+        action=LogEntry.Action.ACCESS,
         actor=actor,
-        additional_data=details or None,
+        additional_data={"event": str(event), **(details or {})},
     )

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "auditlog",
     "rodedraden.audit",
     "rodedraden.retention",
+    "rodedraden.backup",
 ]
 
 MIDDLEWARE = [
@@ -72,7 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "rodedraden.audit.middleware.AuditMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -330,7 +331,6 @@ LOGGING = {
 # --- Audit trail ------------------------------------------------------------------------------
 # django-auditlog records who changed what (rodedraden/audit.py registers the models and the
 # sign-in, export and download events). Free text is recorded as changed, never as its content.
-AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 AUDITLOG_STORE_JSON_CHANGES = True
