@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from two_factor import views as two_factor_views
 
-from .forms import AppLinkForm, CodeForm, DisableForm, RecoveryCodeForm
+from .forms import CodeForm, DisableForm, RecoveryCodeForm
 
 
 def locked_out(request, original_response=None, credentials=None):
@@ -27,6 +27,7 @@ class LoginView(two_factor_views.LoginView):
     for users who have set one up. Failed attempts count towards the lockout (django-axes)."""
 
     redirect_authenticated_user = True
+    # The token step's form follows the device: CodeForm (rodedraden.accounts.methods).
     form_list = (
         ("auth", AuthenticationForm),
         ("token", CodeForm),
@@ -41,12 +42,6 @@ class SetupView(two_factor_views.SetupView):
         if request.user.is_verified():
             return redirect("two_factor:profile")
         return super().get(request, *args, **kwargs)
-
-    def get_form_list(self):
-        form_list = super().get_form_list()
-        if "generator" in form_list:
-            form_list["generator"] = AppLinkForm
-        return form_list
 
 
 class BackupTokensView(two_factor_views.BackupTokensView):

@@ -170,7 +170,6 @@ TWO_FACTOR_REQUIRED_ROLES = ["voorzitter", "lezer", "beheerder"]
 TWO_FACTOR_LOGIN_TIMEOUT = 600  # seconds between the password and the code
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Rode draden")
 OTP_TOTP_THROTTLE_FACTOR = 1  # after a wrong code, wait 1, 2, 4, … seconds
-TWO_FACTOR_WEBAUTHN_RP_NAME = None
 
 # Lockout (django-axes): 10 failed sign-ins for one username from one address lock that pair
 # for an hour.

@@ -113,6 +113,12 @@ def log_in(page: Page):
     """Signs a user in through the real login form; the page is on the start page after it."""
 
     def log_in(user, password: str = PASSWORD) -> Page:
+        if user.needs_second_factor:
+            # The user linked an authenticator app earlier (tests/accounts/test_two_factor.py
+            # goes through linking it).
+            device, _ = TOTPDevice.objects.get_or_create(
+                user=user, name="default", defaults={"confirmed": True}
+            )
         page.goto("/account/inloggen/")
         expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
         page.get_by_label("Gebruikersnaam").fill(user.username)
@@ -120,9 +126,6 @@ def log_in(page: Page):
         page.get_by_role("button", name="Inloggen").click()
         if user.needs_second_factor:
             # Step two: the code the user's authenticator app shows now.
-            device, _ = TOTPDevice.objects.get_or_create(
-                user=user, name="default", defaults={"confirmed": True}
-            )
             page.get_by_label("Code uit uw authenticator-app").fill(current_code(device))
             page.get_by_role("button", name="Controleren").click()
         # Signed in: the user menu (with "Uitloggen" in it) carries the user's name.
