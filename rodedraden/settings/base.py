@@ -170,6 +170,8 @@ TWO_FACTOR_REQUIRED_ROLES = ["voorzitter", "lezer", "beheerder"]
 TWO_FACTOR_LOGIN_TIMEOUT = 600  # seconds between the password and the code
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Rode draden")
 OTP_TOTP_THROTTLE_FACTOR = 1  # after a wrong code, wait 1, 2, 4, … seconds
+# The admin may remove a lost device (its owner then links a new one), never read its secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Lockout (django-axes): 10 failed sign-ins for one username from one address lock that pair
 # for an hour.

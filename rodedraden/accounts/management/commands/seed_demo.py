@@ -37,3 +37,9 @@ class Command(BaseCommand):
         for login in logins:
             self.stdout.write(f"  {login.username.ljust(width)}  {login.description}")
         self.stdout.write(_("Password for every demo login: %(password)s") % {"password": password})
+        self.stdout.write(
+            _(
+                "Chairs, readers and the administrator link an authenticator app (TOTP) at "
+                "their first sign-in: two-step verification is required for them."
+            )
+        )
