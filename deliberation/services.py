@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from rodedraden.accounts.models import Role, User
+from rodedraden.audit.services import audit_bulk_changes_record
 from signals.guard import ensure_no_personal_data
 from signals.models import Membership, OrganisationUnit, OversightBody, Signal, SignalState
 from signals.services import signals_bring_into_beraad, signals_mark_discussed
@@ -282,8 +284,13 @@ def beraad_start(*, beraad: Beraad, user: User) -> Beraad:
         stamp="started_at",
     )
     signals = list(signals_for_intake(started).select_for_update(of=("self",)).order_by("pk"))
-    BeraadSignal.objects.bulk_create(
+    inclusions = BeraadSignal.objects.bulk_create(
         [BeraadSignal(beraad=started, signal=signal, body_id=signal.body_id) for signal in signals]
+    )
+    audit_bulk_changes_record(
+        objects=inclusions,
+        action=LogEntry.Action.CREATE,
+        changes={"beraad": [None, str(started.pk)]},
     )
     signals_bring_into_beraad(signal_ids=[signal.pk for signal in signals])
     logger.info("Beraad %s started with %s signals", started.pk, len(signals))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from rodedraden.accounts.models import Role, User
+from rodedraden.audit.services import audit_bulk_changes_record
 
 from .bodies import CLASSIFICATION_KEY, BodyKind, get_kind
 from .guard import ensure_no_personal_data
@@ -429,9 +430,12 @@ def _move_many(signal_ids: Iterable[int], *, source: str, target: str) -> int:
             _("These signals cannot move from %(source)s to %(target)s.")
             % {"source": SignalState(source).label, "target": SignalState(target).label}
         )
-    return Signal.objects.filter(pk__in=ids).update(
+    moved = Signal.objects.filter(pk__in=ids).update(
         state=target, version=models.F("version") + 1, updated_at=timezone.now()
     )
+    # update() sends no model signals: the audit trail is told of each transition here.
+    audit_bulk_changes_record(objects=locked, changes={"state": [source, target]})
+    return moved
 
 
 @sensitive_variables()

@@ -26,10 +26,12 @@ class AuditEvent(models.TextChoices):
     RETENTION = "bewaartermijn", _("removed at end of retention")
 
 
-# Models whose string form is free text typed by a user: the trail names them by kind and
-# number instead.
+# Models whose string form is free text typed by a user, or a person's name: the trail names
+# them by kind and number instead (the admin shows the account behind a number live).
 NEUTRAL_LABEL_MODELS = frozenset(
     {
+        "accounts.user",
+        "signals.membership",
         "signals.signal",
         "deliberation.beraadsignal",
         "deliberation.analysis",

@@ -31,7 +31,7 @@ FOLLOWED = {
     ),
     "deliberation.Intake": ([], []),
     "deliberation.BeraadSignal": ([], []),
-    "deliberation.Theme": ([], []),
+    "deliberation.Theme": (["description"], []),
     "deliberation.Tag": ([], []),
     "deliberation.Analysis": (["text"], []),
     "deliberation.Recommendation": (["text", "response_reason", "owner", "progress"], []),

@@ -1,5 +1,6 @@
 """Writes to the audit trail that no model change makes: sign-ins, exports, downloads."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from auditlog.models import LogEntry
@@ -34,3 +35,23 @@ def audit_event_record(
         actor=actor,
         additional_data={"event": str(event), **(details or {})},
     )
+
+
+def audit_bulk_changes_record(
+    *,
+    objects: Iterable[models.Model],
+    action: int = LogEntry.Action.UPDATE,
+    changes: dict[str, list] | None = None,
+) -> int:
+    """Entries for writes that bypass save() (``QuerySet.update()``, ``bulk_create()``): one
+    per object, with the same request context and labels as auditlog's own entries."""
+    written = 0
+    for obj in objects:
+        LogEntry.objects.log_create(
+            obj,
+            force_log=True,
+            action=action,
+            changes=changes if changes is not None else {},
+        )
+        written += 1
+    return written

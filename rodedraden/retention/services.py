@@ -3,9 +3,10 @@
 Each kind has its own clock (see the settings): an adopted beraad counts from its adoption and
 takes with it everything that belongs to it; signals that never went into a beraad count from
 their last change; concept memos from their request; audit entries from their moment; expired
-sign-in sessions go as well. Whatever a beraad still in progress holds is never touched, nor
-anything inside its term. Each run is recorded (RetentionRun) and each kind it removed from
-gets one entry in the audit trail, with the numbers of the records removed.
+sign-in sessions go as well. Whatever a beraad still in progress holds is never touched (its
+concept memos included), nor anything inside its term. Each run is recorded (RetentionRun)
+and each kind it removed from gets one entry in the audit trail, with the numbers of the
+records removed.
 """
 
 from datetime import datetime, timedelta
@@ -74,9 +75,14 @@ def retention_apply(*, now: datetime | None = None) -> RetentionRun:
         removed["signals_of_sessions"] = sorted(discussed.values_list("pk", flat=True))
         discussed.delete()
 
-    # Concept memos past their term (definitive ones live as long as their beraad).
+    # Concept memos of adopted beraden past their term (the drafts of a beraad in progress
+    # stay; definitive memos live as long as their beraad).
     removed["memos"] = _delete_memos(
-        Memo.objects.filter(kind=MemoKind.CONCEPT, requested_at__lt=cutoffs["memos"]).order_by("pk")
+        Memo.objects.filter(
+            kind=MemoKind.CONCEPT,
+            beraad__state__in=FROZEN_STATES,
+            requested_at__lt=cutoffs["memos"],
+        ).order_by("pk")
     )
 
     # Signals that never went into a beraad, from their last change.
@@ -115,7 +121,9 @@ def retention_apply(*, now: datetime | None = None) -> RetentionRun:
             details={
                 "kind": kind,
                 "count": len(ids),
-                "cutoff": run.cutoffs.get(kind.removesuffix("_of_sessions"), now.isoformat()),
+                "cutoff": run.cutoffs.get(
+                    "sessions" if kind.endswith("_of_sessions") else kind, now.isoformat()
+                ),
                 "run": run.pk,
                 **({"ids": ids} if kind != "login_sessions" else {}),
             },

@@ -347,7 +347,7 @@ RETENTION_DAYS = {
     # and (shorter) concepts nobody submitted.
     "signals": env.int("RETENTION_SIGNALS_DAYS", default=5 * 365),
     "concept_signals": env.int("RETENTION_CONCEPT_SIGNALS_DAYS", default=365),
-    # Concept memos, counted from their request.
+    # Concept memos of adopted beraden, counted from their request.
     "memos": env.int("RETENTION_CONCEPT_MEMOS_DAYS", default=90),
     # Entries of the audit trail, counted from their moment.
     "audit": env.int("RETENTION_AUDIT_DAYS", default=7 * 365),
