@@ -17,13 +17,14 @@ from typing import Any
 
 import psutil
 
-from . import memo, scanner, workspace
+from . import load, memo, scanner, workspace
 from .common import Report
 
 BENCHMARKS: dict[str, Callable[[], Report]] = {
     "scanner": scanner.run,
     "workspace": workspace.run,
     "memo": memo.run,
+    "load": load.run,
 }
 RESULTS = Path(__file__).resolve().parent / "results.json"
 COLUMNS = ("benchmark", "metric", "ours", "target", "result")
