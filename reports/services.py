@@ -75,25 +75,33 @@ def memo_request(*, beraad: Beraad, user: User, definitive: bool = False) -> Mem
 
 def memo_render(*, memo_id: int) -> bool:
     """Render a memo version. Idempotent: a version that is ready (or gone) is left alone, so a
-    task delivered twice renders once. Returns whether this call rendered it."""
+    task delivered twice renders once. Returns whether this call rendered it.
+
+    Two transactions, deliberately not one: the first records the attempt and commits it, so
+    an attempt whose worker is killed halfway (out of memory, a lost machine) still counts,
+    and the memo fails after MAX_ATTEMPTS of those instead of being rendered again forever.
+    The second renders with the row locked: a delivery that arrives meanwhile waits for that
+    lock, then finds the memo done.
+    """
     from .memo import memo_context
     from .pdf import render_to_pdf
 
-    # First the attempt is recorded (and stays, whatever happens next) …
     with transaction.atomic():
         memo = Memo.objects.select_for_update().filter(pk=memo_id).first()
-        if memo is None or memo.state == MemoState.KLAAR:
+        if memo is None or memo.state in (MemoState.KLAAR, MemoState.MISLUKT):
             return False
-        busy_elsewhere = (
-            memo.state == MemoState.BEZIG
-            and memo.started_at is not None
-            and memo.started_at > timezone.now() - STALE_RENDERING
-        )
-        if not busy_elsewhere:  # a second delivery while the first renders is no attempt
-            memo.state = MemoState.BEZIG
-            memo.started_at = timezone.now()
-            memo.attempts += 1
-            memo.save(update_fields=["state", "started_at", "attempts"])
+        if memo.state == MemoState.BEZIG and memo.attempts >= MAX_ATTEMPTS:
+            # Every attempt so far ended without a word: its worker was lost mid-render.
+            memo.state = MemoState.MISLUKT
+            memo.error = "WorkerLost"
+            memo.finished_at = timezone.now()
+            memo.save(update_fields=["state", "error", "finished_at"])
+            logger.error("Memo %s failed: its worker was lost %s times", memo.pk, memo.attempts)
+            return False
+        memo.state = MemoState.BEZIG
+        memo.started_at = timezone.now()
+        memo.attempts += 1
+        memo.save(update_fields=["state", "started_at", "attempts"])
     # … then it is rendered with the row locked: a second delivery waits, then finds it done.
     with transaction.atomic():
         memo = (

@@ -5,7 +5,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from two_factor.utils import default_device
 
 # The pages a signed-in user who still lacks a verified second factor may reach: setting one
 # up (with its QR code), signing out and switching the language.
@@ -44,7 +44,7 @@ class SecondFactorRequiredMiddleware:
             OPEN_WITHOUT_SECOND_FACTOR
         ):
             return None
-        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        if default_device(user):
             logout(request)
             return redirect_to_login(request.get_full_path())
         messages.info(

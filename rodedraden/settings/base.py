@@ -179,6 +179,10 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The fields of the two-step login form (its steps prefix them); what axes keeps of a failed
+# attempt never holds the password or a code.
+AXES_PASSWORD_FORM_FIELD = "auth-password"
+AXES_SENSITIVE_PARAMETERS = ["auth-password", "token-otp_token", "backup-otp_token"]
 AXES_LOCKOUT_CALLABLE = "rodedraden.accounts.views.locked_out"
 AXES_VERBOSE = False
 # Behind the reverse proxy the client's address is the last one it adds to X-Forwarded-For.

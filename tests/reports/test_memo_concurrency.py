@@ -85,5 +85,7 @@ def test_two_deliveries_at_once_render_once(chair, body, other_body):
     assert sorted(results) == [("ok", False), ("ok", True)]
     memo.refresh_from_db()
     assert memo.state == MemoState.KLAAR
-    assert memo.attempts == 1
+    # Every delivery counts as an attempt (so that deliveries whose worker died add up); the
+    # second may be counted before it waits for the first to finish.
+    assert memo.attempts in (1, 2)
     assert Memo.objects.count() == 1
