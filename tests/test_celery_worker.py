@@ -49,6 +49,9 @@ def sending_to(url: str):
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 
+    # Celery prefers the CELERY_BROKER_URL environment variable over conf.broker_url.
+    saved_env = os.environ.get("CELERY_BROKER_URL")
+    os.environ["CELERY_BROKER_URL"] = url
     conf.task_always_eager, conf.broker_url = False, url
     reset_pools()
     try:
@@ -56,6 +59,10 @@ def sending_to(url: str):
     finally:
         reset_pools()
         conf.task_always_eager, conf.broker_url = saved
+        if saved_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_env
 
 
 @pytest.fixture
