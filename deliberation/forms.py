@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from signals.forms import DateInput
@@ -20,6 +21,17 @@ from .models import (
     Theme,
 )
 
+# Every free text of the beraad is at most this long: the personal-data scan of a text is
+# linear, but without a bound one request could still keep a worker busy.
+TEXT_MAX_LENGTH = 10_000
+
+
+def limited_text(model_field, **kwargs):
+    """ModelForm fields as Django makes them, with a maximum length for every TextField."""
+    if isinstance(model_field, models.TextField):
+        kwargs.setdefault("max_length", TEXT_MAX_LENGTH)
+    return model_field.formfield(**kwargs)
+
 
 def _helper(*fields) -> FormHelper:
     helper = FormHelper()
@@ -34,6 +46,7 @@ class BeraadForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
+        formfield_callback = limited_text
         model = Beraad
         fields = (
             "title",
@@ -108,6 +121,7 @@ class BeraadForm(forms.ModelForm):
 
 class ThemeForm(forms.ModelForm):
     class Meta:
+        formfield_callback = limited_text
         model = Theme
         fields = ("name", "description")
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
@@ -151,7 +165,7 @@ class AnalysisForm(forms.Form):
     text = forms.CharField(
         label=_("Analysis"),
         required=False,
-        max_length=10000,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Why this is a rode draad and what it means for the organisation."),
     )
@@ -173,6 +187,7 @@ class AnalysisForm(forms.Form):
 
 class RecommendationForm(forms.ModelForm):
     class Meta:
+        formfield_callback = limited_text
         model = Recommendation
         fields = ("text", "addressee", "directorate")
         widgets = {
@@ -203,6 +218,7 @@ class ResponseForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
+        formfield_callback = limited_text
         model = Recommendation
         fields = ("response", "response_reason", "owner", "due_date", "status", "progress")
         widgets = {

@@ -287,9 +287,10 @@ class IntakeCompleteView(RoleRequiredMixin, BeraadMixin, View):
         from signals.models import OversightBody
 
         beraad = self.get_beraad()
-        body = get_object_or_404(
-            OversightBody.objects.for_user(request.user), pk=request.POST.get("body") or 0
-        )
+        body_id = request.POST.get("body", "")
+        if not body_id.isdecimal():
+            raise Http404
+        body = get_object_or_404(OversightBody.objects.for_user(request.user), pk=int(body_id))
         try:
             services.intake_complete(beraad=beraad, body=body, user=request.user)
         except ValidationError as error:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.formats import date_format
@@ -133,16 +133,22 @@ def _read_csv(content: bytes) -> Iterator[tuple[int, list[str]]]:
 def _read_xlsx(content: bytes) -> Iterator[tuple[int, list]]:
     from openpyxl import load_workbook
 
+    unreadable = _("The Excel file cannot be read. Is it an .xlsx file?")
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise FileProblem(_("The Excel file cannot be read. Is it an .xlsx file?")) from None
+    except Exception:  # a damaged file fails in many ways (zip, XML, zlib, openpyxl itself)
+        raise FileProblem(unreadable) from None
     try:
-        sheet = workbook.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(row)
+        # Read it whole before the first row is checked: a file damaged halfway fails here,
+        # with the same message, and never halfway through an import.
+        # (never more than the limit allows, so a small file that unpacks huge stays small)
+        sheet_rows = workbook.worksheets[0].iter_rows(values_only=True)
+        rows = [list(row) for row in islice(sheet_rows, MAX_ROWS + 2)]
+    except Exception:
+        raise FileProblem(unreadable) from None
     finally:
         workbook.close()
+    yield from enumerate(rows, start=1)
 
 
 @dataclass

@@ -22,7 +22,16 @@ def locked_out(request, original_response=None, credentials=None):
     )
 
 
-class LoginView(two_factor_views.LoginView):
+class LocalRedirectMixin:
+    """django-two-factor-auth redirects with ``redirect(next)``, which takes a bare word for a
+    URL name (and fails); only a path on this site is followed."""
+
+    def get_redirect_url(self):
+        url = super().get_redirect_url()
+        return url if url.startswith("/") and not url.startswith("//") else ""
+
+
+class LoginView(LocalRedirectMixin, two_factor_views.LoginView):
     """Username and password, then the code from the authenticator app (or a recovery code)
     for users who have set one up. Failed attempts count towards the lockout (django-axes)."""
 
@@ -35,7 +44,7 @@ class LoginView(two_factor_views.LoginView):
     )
 
 
-class SetupView(two_factor_views.SetupView):
+class SetupView(LocalRedirectMixin, two_factor_views.SetupView):
     """Links an authenticator app: scan the QR code, type the code it shows."""
 
     def get(self, request, *args, **kwargs):

@@ -181,7 +181,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The fields of the two-step login form (its steps prefix them); what axes keeps of a failed
 # attempt never holds the password or a code.
-AXES_PASSWORD_FORM_FIELD = "auth-password"
+AXES_PASSWORD_FORM_FIELD = "auth-password"  # noqa: S105 (a field name)
 AXES_SENSITIVE_PARAMETERS = ["auth-password", "token-otp_token", "backup-otp_token"]
 AXES_LOCKOUT_CALLABLE = "rodedraden.accounts.views.locked_out"
 AXES_VERBOSE = False

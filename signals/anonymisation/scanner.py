@@ -13,6 +13,7 @@ The scanner never logs, stores or raises with the text it scans.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from stdnum import iban as iban_number
@@ -413,6 +414,9 @@ class Scanner:
         tokens = self._tokens(text)
         lexicon = self.lexicon
         found: list[Finding] = []
+        # Idioms ("Jan en alleman") once per text, not once per name: linear in long texts.
+        idioms = [(idiom.start(), idiom.end()) for idiom in _IDIOMS.finditer(text)]
+        idiom_starts = [start for start, _ in idioms]
         index = 0
         count = len(tokens)
         while index < count:
@@ -467,9 +471,8 @@ class Scanner:
                 and nxt.lower in INSTITUTIONS
                 and self._joined(text, tokens[end_index], nxt)
             )  # "Catharina Ziekenhuis", "Jan Ligthart School"
-            if not institution and not any(
-                idiom.start() <= start < idiom.end() for idiom in _IDIOMS.finditer(text)
-            ):
+            at = bisect_right(idiom_starts, start) - 1
+            if not institution and not (at >= 0 and start < idioms[at][1]):
                 found.append(Finding(NAAM, start, end))
             index = end_index + 1
         return found
@@ -666,9 +669,10 @@ class Scanner:
         return end
 
     def _extend_left(self, tokens, index, text, blocked) -> int:
-        """Given names or initials before a surname that was found first."""
+        """Given names or initials before a surname that was found first (at most six words
+        back, as _extend_right looks at most six ahead: a long run of names stays linear)."""
         start = index
-        while start > 0:
+        while start > 0 and index - start < 6:
             previous = tokens[start - 1]
             if not self._joined(text, previous, tokens[start]) or self._blocked(previous, blocked):
                 break

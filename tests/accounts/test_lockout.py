@@ -7,7 +7,6 @@ import json
 import re
 from unittest import mock
 
-import pytest
 from axes.models import AccessAttempt
 from django.forms.models import model_to_dict
 from django.utils import timezone

@@ -30,6 +30,7 @@ def current_code(device) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
 
+
 # Playwright's sync API marks an asyncio loop as running in the test's thread for as long as
 # it runs (the whole session: one browser per session), and Django's ORM refuses to run there.
 # The test code and the fixtures only prepare and check data, they never share a connection
