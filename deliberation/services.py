@@ -464,7 +464,11 @@ def theme_merge(*, source: Theme, target: Theme, user: User) -> Theme:
         theme=source, inclusion__in=Tag.objects.filter(theme=target).values("inclusion")
     )
     duplicates.delete()
-    Tag.objects.filter(theme=source).update(theme=target)
+    moved_tags = list(Tag.objects.filter(theme=source))
+    Tag.objects.filter(pk__in=[tag.pk for tag in moved_tags]).update(theme=target)
+    audit_bulk_changes_record(
+        objects=moved_tags, changes={"theme": [str(source.pk), str(target.pk)]}
+    )
     for analysis in Analysis.objects.filter(theme=source).select_related("beraad"):
         existing = Analysis.objects.filter(beraad=analysis.beraad, theme=target).first()
         if existing is None:
@@ -476,7 +480,13 @@ def theme_merge(*, source: Theme, target: Theme, user: User) -> Theme:
         existing.save(update_fields=["text", "version", "updated_at"])
         existing.examples.add(*analysis.examples.all())
         analysis.delete()
-    Recommendation.objects.filter(theme=source).update(theme=target)
+    moved_recommendations = list(Recommendation.objects.filter(theme=source))
+    Recommendation.objects.filter(pk__in=[item.pk for item in moved_recommendations]).update(
+        theme=target
+    )
+    audit_bulk_changes_record(
+        objects=moved_recommendations, changes={"theme": [str(source.pk), str(target.pk)]}
+    )
     source.merged_into = target
     source.save(update_fields=["merged_into", "updated_at"])
     ThemeEvent.objects.create(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from deliberation.models import FROZEN_STATES, STARTED_STATES, Beraad
 from rodedraden.accounts.models import Role, User
 from rodedraden.audit.models import AuditEvent
-from rodedraden.audit.services import audit_event_record
+from rodedraden.audit.services import audit_bulk_changes_record, audit_event_record
 
 from .models import Memo, MemoDownload, MemoKind, MemoState, memo_path
 
@@ -90,8 +90,10 @@ def memo_render(*, memo_id: int) -> bool:
         memo = Memo.objects.select_for_update().filter(pk=memo_id).first()
         if memo is None or memo.state in (MemoState.KLAAR, MemoState.MISLUKT):
             return False
-        if memo.state == MemoState.BEZIG and memo.attempts >= MAX_ATTEMPTS:
-            # Every attempt so far ended without a word: its worker was lost mid-render.
+        if memo.attempts >= MAX_ATTEMPTS:
+            # Every attempt so far ended without a word: its worker was lost mid-render (the
+            # failures that raise are marked failed by the task itself). A memo put back to
+            # waiting by the stale-requeue lands here too; a retry by the chair starts at 0.
             memo.state = MemoState.MISLUKT
             memo.error = "WorkerLost"
             memo.finished_at = timezone.now()
@@ -138,15 +140,24 @@ def memo_render(*, memo_id: int) -> bool:
 @transaction.atomic
 def memo_mark_waiting(*, memo_id: int) -> None:
     """An attempt failed and another one follows: the memo waits again."""
-    Memo.objects.filter(pk=memo_id, state=MemoState.BEZIG).update(state=MemoState.WACHTEND)
+    if Memo.objects.filter(pk=memo_id, state=MemoState.BEZIG).update(state=MemoState.WACHTEND):
+        _audit_states([memo_id], MemoState.BEZIG, MemoState.WACHTEND)
 
 
 @transaction.atomic
 def memo_mark_failed(*, memo_id: int, reason: str) -> None:
     """The rendering failed for good (retries used up). ``reason`` names the error type only,
     never content."""
-    Memo.objects.filter(pk=memo_id).exclude(state=MemoState.KLAAR).update(
-        state=MemoState.MISLUKT, error=reason[:300], finished_at=timezone.now()
+    memo = Memo.objects.select_for_update().filter(pk=memo_id).exclude(state=MemoState.KLAAR)
+    previous = memo.values_list("state", flat=True).first()
+    if memo.update(state=MemoState.MISLUKT, error=reason[:300], finished_at=timezone.now()):
+        _audit_states([memo_id], previous, MemoState.MISLUKT)
+
+
+def _audit_states(memo_ids, source: str, target: str) -> None:
+    """State moves made with update() (no model signals) go into the audit trail too."""
+    audit_bulk_changes_record(
+        objects=Memo.objects.filter(pk__in=memo_ids), changes={"state": [source, target]}
     )
 
 
@@ -174,7 +185,11 @@ def memos_requeue_stale(*, now=None) -> int:
     now = now or timezone.now()
     waiting = Memo.objects.filter(state=MemoState.WACHTEND, requested_at__lt=now - STALE_WAITING)
     stuck = Memo.objects.filter(state=MemoState.BEZIG, started_at__lt=now - STALE_RENDERING)
-    stuck.update(state=MemoState.WACHTEND)
+    stuck_ids = list(stuck.values_list("pk", flat=True))
+    if Memo.objects.filter(pk__in=stuck_ids, state=MemoState.BEZIG).update(
+        state=MemoState.WACHTEND
+    ):
+        _audit_states(stuck_ids, MemoState.BEZIG, MemoState.WACHTEND)
     ids = list(waiting.values_list("pk", flat=True)) + list(
         Memo.objects.filter(
             state=MemoState.WACHTEND, started_at__lt=now - STALE_RENDERING

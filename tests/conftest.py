@@ -1,7 +1,9 @@
+import importlib
 import os
 
 import django.test
 import pytest
+from django.apps import apps as django_apps
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -42,6 +44,32 @@ def _tasks_run_in_the_test_process():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = saved
+
+
+@pytest.fixture(autouse=True)
+def _seeded_aspects(request):
+    """Every database test finds the seven aspects a migrated database has.
+
+    They come from a data migration, and a transactional test (live server, real worker
+    processes) empties every table when it ends; pytest-django runs those last, but a test
+    that comes after one must not find the aspects gone."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if (
+        "transactional_db" in names
+        or "live_server" in names
+        or (marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    ):
+        request.getfixturevalue("transactional_db")
+    elif marker or "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    from signals.models import Aspect
+
+    if not Aspect.objects.exists():
+        seed = importlib.import_module("signals.migrations.0003_seed_aspects").seed
+        seed(django_apps, None)
 
 
 @pytest.fixture

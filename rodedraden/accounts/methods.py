@@ -4,6 +4,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from two_factor.plugins.registry import GeneratorMethod, registry
 
 
+def linked_app(user) -> TOTPDevice | None:
+    """The user's confirmed authenticator app, whatever its name (django-two-factor-auth only
+    looks for one named "default"; the admin may have left another)."""
+    if not user or not user.is_authenticated:  # the login wizard has False before the password
+        return None
+    apps = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk")
+    return apps.filter(name="default").first() or apps.first()
+
+
 class AuthenticatorAppMethod(GeneratorMethod):
     form_path = "rodedraden.accounts.forms.AppLinkForm"
 

@@ -5,7 +5,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from two_factor.utils import default_device
+
+from .methods import linked_app
 
 # The pages a signed-in user who still lacks a verified second factor may reach: setting one
 # up (with its QR code), signing out and switching the language.
@@ -24,9 +25,9 @@ OPEN_WITHOUT_SECOND_FACTOR = frozenset(
 class SecondFactorRequiredMiddleware:
     """Chairs, readers and administrators see nothing until their second factor is verified.
 
-    Without a device they are sent to set one up (which verifies the session when it
-    succeeds); with one, their session was not verified by the two-step login, so they are
-    signed out and asked to sign in again. Runs after django-otp's OTPMiddleware and the
+    With an app linked, their session did not give its code, so they are signed out and
+    asked to sign in again; without one, they are sent to link one (which verifies the
+    session when it succeeds). Runs after django-otp's OTPMiddleware and the
     LoginRequiredMiddleware.
     """
 
@@ -40,13 +41,14 @@ class SecondFactorRequiredMiddleware:
         user = request.user
         if not user.is_authenticated or not user.needs_second_factor or user.is_verified():
             return None
+        if linked_app(user):
+            # An app is linked but this session never gave its code: sign in again, with it.
+            logout(request)
+            return redirect_to_login(request.get_full_path())
         if request.resolver_match and request.resolver_match.view_name in (
             OPEN_WITHOUT_SECOND_FACTOR
         ):
             return None
-        if default_device(user):
-            logout(request)
-            return redirect_to_login(request.get_full_path())
         messages.info(
             request,
             _(

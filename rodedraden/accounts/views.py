@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from two_factor import views as two_factor_views
 
 from .forms import CodeForm, DisableForm, RecoveryCodeForm
+from .methods import linked_app
 
 
 def locked_out(request, original_response=None, credentials=None):
@@ -43,14 +44,34 @@ class LoginView(LocalRedirectMixin, two_factor_views.LoginView):
         ("backup", RecoveryCodeForm),
     )
 
+    def has_token_step(self):
+        # Every linked app asks for its code, not only one named "default".
+        return bool(linked_app(self.get_user()) and not self.remember_agent)
+
+    condition_dict = {
+        **two_factor_views.LoginView.condition_dict,
+        two_factor_views.LoginView.TOKEN_STEP: has_token_step,
+    }
+
+    def get_device(self, step=None):
+        device = super().get_device(step)
+        if device is None and step != self.BACKUP_STEP:
+            device = self.device_cache = linked_app(self.get_user())
+        return device
+
 
 class SetupView(LocalRedirectMixin, two_factor_views.SetupView):
-    """Links an authenticator app: scan the QR code, type the code it shows."""
+    """Links an authenticator app: scan the QR code, type the code it shows.
 
-    def get(self, request, *args, **kwargs):
-        if request.user.is_verified():
+    Only for an account without one: an app is never replaced here (a lost phone is removed
+    by the administrator, or switched off by a member with a verified session), so a stolen
+    password cannot link the thief's app.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and linked_app(request.user):
             return redirect("two_factor:profile")
-        return super().get(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
 
 class BackupTokensView(two_factor_views.BackupTokensView):

@@ -6,8 +6,8 @@ class AuditMiddleware(AuditlogMiddleware):
     """django-auditlog's middleware (the account and address of each change), without copying
     the account's e-mail address into every entry: the account itself is the foreign key.
 
-    The address is the one django-axes locks out (AXES_PROXY_COUNT decides how many proxies'
-    X-Forwarded-For entries to trust), not the first entry of a header the client may write.
+    The address is the one django-axes locks out (rodedraden.accounts.network), not the first
+    entry of a header the client may write.
     """
 
     @staticmethod

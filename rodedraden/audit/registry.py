@@ -17,8 +17,9 @@ ALWAYS_EXCLUDED = ["updated_at", "created_at", "version"]
 # model label → (fields masked as free text, further fields left out)
 FOLLOWED = {
     "accounts.User": (
-        ["first_name", "last_name", "email", "job_title"],
-        ["password", "last_login", "date_joined"],
+        # A new password is recorded as changed, never its hash.
+        ["first_name", "last_name", "email", "job_title", "password"],
+        ["last_login", "date_joined"],
     ),
     "signals.OversightBody": (["description"], []),
     "signals.Membership": ([], []),
@@ -50,7 +51,7 @@ def describe_text(value: str) -> str:
     value = smart_str(value)
     if value in ("", "None", "{}", "[]"):
         return "—"
-    return f"[{len(value)} tekens]"
+    return f"[{len(value)} tekens]"  # stored, so in the data's language
 
 
 def register_models() -> None:

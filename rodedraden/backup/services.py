@@ -106,6 +106,9 @@ def backup_create(*, target: Path, storage: Storage | None = None) -> dict[str, 
     target = Path(target)
     with tempfile.TemporaryDirectory() as workdir:
         workdir = Path(workdir)
+        # The counts and the file names come from the very state that is dumped (the copy,
+        # or the transaction snapshot pg_dump shares), not from the live database afterwards:
+        # a running application writes sessions and audit entries all the time.
         if engine == "sqlite":
             dump = workdir / "database.sqlite3"
             connection.ensure_connection()
@@ -114,16 +117,11 @@ def backup_create(*, target: Path, storage: Storage | None = None) -> dict[str, 
                 connection.connection.backup(destination)
             finally:
                 destination.close()
+            rows, names = _state_of({"ENGINE": SQLITE, "NAME": str(dump)})
         else:
             dump = workdir / "database.pgdump"
-            _run(
-                ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={dump}"],
-                _pg_env(connection.settings_dict),
-            )
+            rows, names = _pg_dump_consistent(connection.settings_dict, dump)
         files = []
-        names = (
-            Memo.objects.exclude(file="").order_by("file").values_list("file", flat=True).distinct()
-        )
         for name in names:
             with storage.open(name, "rb") as handle:
                 data = handle.read()
@@ -136,13 +134,15 @@ def backup_create(*, target: Path, storage: Storage | None = None) -> dict[str, 
             "created_at": timezone.now().isoformat(),
             "engine": engine,
             "database": dump.name,
-            "rows": row_counts(),
+            "rows": rows,
             "files": files,
         }
         (workdir / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
-        with tarfile.open(partial, "w:gz") as archive:
+        # Only its owner may read it: it holds password hashes and second-factor secrets.
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as archive:
             archive.add(workdir / "manifest.json", arcname="manifest.json")
             archive.add(dump, arcname=dump.name)
             if files:
@@ -188,6 +188,57 @@ def _tables(settings_dict: dict[str, Any]) -> list[str]:
     with target_cursor(settings_dict) as cursor:
         cursor.execute(query)
         return [row[0] for row in cursor.fetchall()]
+
+
+def _memo_files(cursor) -> list[str]:
+    table = Memo._meta.db_table
+    cursor.execute(f"SELECT DISTINCT file FROM \"{table}\" WHERE file <> '' ORDER BY file")  # noqa: S608
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _state_of(settings_dict: dict[str, Any]) -> tuple[dict[str, int], list[str]]:
+    """Rows per model and the memo files of a database (a backup copy)."""
+    rows = target_row_counts(settings_dict)
+    with target_cursor(settings_dict) as cursor:
+        return rows, _memo_files(cursor)
+
+
+def _pg_dump_consistent(settings_dict: dict[str, Any], dump: Path):
+    """pg_dump of the snapshot of a REPEATABLE READ transaction, counted in that snapshot."""
+    import psycopg
+
+    raw = psycopg.connect(
+        dbname=settings_dict["NAME"],
+        host=settings_dict.get("HOST") or None,
+        port=settings_dict.get("PORT") or None,
+        user=settings_dict.get("USER") or None,
+        password=settings_dict.get("PASSWORD") or None,
+    )
+    try:
+        with raw.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+            rows = {}
+            for model in _counted_models():
+                cursor.execute(f'SELECT COUNT(*) FROM "{model._meta.db_table}"')  # noqa: S608
+                rows[model._meta.label] = cursor.fetchone()[0]
+            names = _memo_files(cursor)
+            _run(
+                [
+                    "pg_dump",
+                    "--format=custom",
+                    "--no-owner",
+                    "--no-privileges",
+                    f"--snapshot={snapshot}",
+                    f"--file={dump}",
+                ],
+                _pg_env(settings_dict),
+            )
+        raw.rollback()
+    finally:
+        raw.close()
+    return dict(sorted(rows.items())), names
 
 
 def target_row_counts(settings_dict: dict[str, Any]) -> dict[str, int]:

@@ -11,13 +11,15 @@ records removed.
 
 from datetime import datetime, timedelta
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from deliberation.models import FROZEN_STATES, Beraad, BeraadSignal
+from deliberation.models import FROZEN_STATES, Beraad, BeraadSignal, BeraadState
+from deliberation.services import signals_for_intake
 from reports.models import Memo, MemoKind
 from rodedraden.audit.models import AuditEntry, AuditEvent
 from rodedraden.audit.services import audit_event_record
@@ -85,8 +87,16 @@ def retention_apply(*, now: datetime | None = None) -> RetentionRun:
         ).order_by("pk")
     )
 
-    # Signals that never went into a beraad, from their last change.
-    outside = Signal.objects.exclude(Exists(BeraadSignal.objects.filter(signal=OuterRef("pk"))))
+    # Signals that never went into a beraad, from their last change; not those a planned
+    # beraad will take in at its start.
+    awaited = set()
+    for planned in Beraad.objects.filter(
+        state__in=(BeraadState.GEPLAND, BeraadState.VOORBEREIDING)
+    ):
+        awaited.update(signals_for_intake(planned).values_list("pk", flat=True))
+    outside = Signal.objects.exclude(
+        Exists(BeraadSignal.objects.filter(signal=OuterRef("pk")))
+    ).exclude(pk__in=awaited)
     expired = outside.filter(
         state=SignalState.CONCEPT, updated_at__lt=cutoffs["concept_signals"]
     ) | outside.exclude(state=SignalState.CONCEPT).filter(updated_at__lt=cutoffs["signals"])
@@ -94,6 +104,11 @@ def retention_apply(*, now: datetime | None = None) -> RetentionRun:
     Signal.objects.filter(pk__in=removed["signals"]).delete()
 
     # The audit trail's own entries, then the sign-in sessions that expired.
+    # The lockout's failed attempts once their cool-off is over (they name what was typed).
+    cooloff = timedelta(hours=settings.AXES_COOLOFF_TIME)
+    attempts = AccessAttempt.objects.filter(attempt_time__lt=now - cooloff)
+    removed["login_attempts"] = list(attempts.values_list("pk", flat=True))
+    attempts.delete()
     audit = AuditEntry.objects.filter(timestamp__lt=cutoffs["audit"])
     removed["audit"] = list(audit.values_list("pk", flat=True))
     audit.delete()
@@ -113,6 +128,7 @@ def retention_apply(*, now: datetime | None = None) -> RetentionRun:
         "signals": Signal,
         "audit": AuditEntry,
         "login_sessions": Session,
+        "login_attempts": AccessAttempt,
     }
     for kind, ids in removed.items():
         audit_event_record(

@@ -8,6 +8,7 @@ PostgreSQL and ``CELERY_BROKER_URL`` at Redis and the same code runs on real ser
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -168,7 +169,6 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # members are offered it. Recovery codes are one-time static tokens.
 TWO_FACTOR_REQUIRED_ROLES = ["voorzitter", "lezer", "beheerder"]
 TWO_FACTOR_LOGIN_TIMEOUT = 600  # seconds between the password and the code
-OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Rode draden")
 OTP_TOTP_THROTTLE_FACTOR = 1  # after a wrong code, wait 1, 2, 4, … seconds
 # The admin may remove a lost device (its owner then links a new one), never read its secret.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
@@ -183,13 +183,16 @@ AXES_RESET_ON_SUCCESS = True
 # attempt never holds the password or a code.
 AXES_PASSWORD_FORM_FIELD = "auth-password"  # noqa: S105 (a field name)
 AXES_SENSITIVE_PARAMETERS = ["auth-password", "token-otp_token", "backup-otp_token"]
+# Sign-ins are in the audit trail already; axes keeps only the failed attempts it counts, and
+# the nightly retention run removes those once their cool-off has passed.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "rodedraden.accounts.views.locked_out"
 AXES_VERBOSE = False
-# Behind the reverse proxy the client's address is the last one it adds to X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# Behind reverse proxies (a load balancer, nginx) that each append to X-Forwarded-For: how many
+# of them there are. The lockout and the audit trail take the client's address from there
+# (rodedraden/accounts/network.py); 0 means clients connect directly.
+TRUSTED_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "rodedraden.accounts.network.client_ip"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -302,7 +305,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "retention-apply": {
         "task": "rodedraden.retention_apply",
-        "schedule": 24 * 60 * 60,
+        "schedule": crontab(hour=3, minute=15),  # nightly, in TIME_ZONE
     },
 }
 

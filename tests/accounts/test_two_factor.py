@@ -265,17 +265,39 @@ def test_the_code_step_asks_and_answers_in_dutch(client, chair):
     assert dutch("That code is not right. Check it and try again.") in text
 
 
-def test_a_chair_whose_app_has_another_name_can_still_sign_in(client, chair):
+def test_a_chair_whose_app_has_another_name_is_asked_its_code(client, chair):
     device = TOTPDevice.objects.create(user=chair, name="Telefoon", confirmed=True)
     response = start_login(client, "voorzitter")
-    if response.status_code == 200:  # asked for the code of the app: given
-        client.post(
-            LOGIN, {"login_view-current_step": "token", "token-otp_token": device_code(device)}
-        )
-    # Either signed in with the code, or (asked none) sent to link an app: never signed out.
-    home = client.get("/")
-    assert home.status_code == 200 or redirect_path(home) == SETUP
+    # The password alone does not sign in: the code of that app is asked …
+    assert response.status_code == 200
+    assert "Code uit uw authenticator-app" in page_text(response)
+    assert signed_in_user_id(client) is None
+    client.post(LOGIN, {"login_view-current_step": "token", "token-otp_token": device_code(device)})
+    # … and with it the chair is in, verified.
+    assert client.get("/").status_code == 200
     assert signed_in_user_id(client) == str(chair.pk)
+    assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
+
+
+def test_a_linked_app_is_never_replaced_through_setup(client, chair):
+    """A stolen password must not let the thief link their own app: with an app linked, an
+    unverified session is signed out, and a verified one is sent to the profile."""
+    TOTPDevice.objects.create(user=chair, name="Telefoon", confirmed=True)
+    requests = (
+        lambda: client.get(SETUP),
+        lambda: client.post(SETUP, {"setup_view-current_step": "welcome"}),
+    )
+    for request in requests:
+        client.force_login(chair, verified=False)
+        response = request()
+        assert response.status_code == 302
+        assert "/account/inloggen/" in response.headers["Location"]
+        assert signed_in_user_id(client) is None
+    client.force_login(chair)  # verified
+    before = TOTPDevice.objects.filter(user=chair).count()
+    for request in requests:
+        assert redirect_path(request()) == "/account/tweestapsverificatie/"
+    assert TOTPDevice.objects.filter(user=chair).count() == before
 
 
 def test_the_right_code_signs_a_chair_in_verified(client, chair):

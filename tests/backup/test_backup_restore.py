@@ -17,7 +17,7 @@ from deliberation.models import BeraadState
 from reports import services as report_services
 from reports.models import Memo, MemoState
 from rodedraden.backup import services
-from signals.models import Aspect, Signal
+from signals.models import Signal
 from tests.reports.helpers import memo_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -62,8 +62,6 @@ def empty_database(tmp_path):
 def scenario(chair, reader, body, other_body, memo_storage):
     """A whole session with signals, tags, an analysis, a recommendation and two rendered
     memo PDFs (a concept and the definitive one)."""
-    # A transactional test empties the tables after it, the aspects of the data migration too.
-    Aspect.objects.get_or_create(slug="geschilbeslechting", defaults={"name": "Geschilbeslechting"})
     session = memo_session(chair=chair, reader=reader, body=body, other_body=other_body)
     beraad = session["beraad"]
     concept = report_services.memo_request(beraad=beraad, user=chair)
@@ -81,6 +79,7 @@ def test_a_backup_restores_into_an_empty_database_with_every_record_and_pdf(
 ):
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", str(archive))
+    assert archive.stat().st_mode & 0o777 == 0o600  # hashes and second-factor secrets inside
     original_counts = services.row_counts()
     assert original_counts["signals.Signal"] >= 4
     assert original_counts["reports.Memo"] == 2

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from celery.schedules import crontab
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -687,9 +688,12 @@ def test_the_task_is_registered_and_scheduled_every_night():
     assert TASK in celery_app.tasks
     schedule = [entry for entry in celery_app.conf.beat_schedule.values() if entry["task"] == TASK]
     assert len(schedule) == 1
-    interval = schedule[0]["schedule"]
-    seconds = interval if isinstance(interval, int | float) else interval.total_seconds()
-    assert 0 < seconds <= 24 * 60 * 60
+    nightly = schedule[0]["schedule"]
+    assert isinstance(nightly, crontab)
+    # Once a day, at a quarter past three at night.
+    assert nightly.hour == {3}
+    assert nightly.minute == {15}
+    assert nightly.day_of_week == set(range(7))
     assert django_settings.CELERY_BEAT_SCHEDULE["retention-apply"]["task"] == TASK
 
 
@@ -717,3 +721,38 @@ def test_the_task_does_what_the_service_does(body, fresh_storage):
     assert not Session.objects.filter(pk=expired.pk).exists()
     # The task through the registry, as beat sends it: nothing more to remove.
     assert celery_app.tasks[TASK].apply().get() == 0
+
+
+def test_signals_a_planned_beraad_will_take_in_stay_whatever_their_age(
+    now, chair, body, other_body, settings
+):
+    """A submitted signal waits for the next beraad; it is not removed while one is planned
+    that will take it in, even with a term shorter than the time between sessions."""
+    beraad = BeraadFactory(chair=chair, bodies=[body, other_body])
+    awaited = submitted(body, period_start=beraad.period_start, period_end=beraad.period_end)
+    stray = submitted(other_body, period_start=beraad.period_start, period_end=beraad.period_end)
+    Beraad.objects.filter(pk=beraad.pk).update(state=BeraadState.VOORBEREIDING)
+    settings.RETENTION_DAYS = {**settings.RETENTION_DAYS, "signals": 1}
+    Signal.objects.filter(pk__in=[awaited.pk, stray.pk]).update(updated_at=now - 30 * DAY)
+    beraad.bodies.remove(other_body)  # the ombudsman no longer takes part: its signal goes
+    run = retention_apply(now=now)
+    assert Signal.objects.filter(pk=awaited.pk).exists()
+    assert not Signal.objects.filter(pk=stray.pk).exists()
+    assert run.removed_ids["signals"] == [stray.pk]
+
+
+def test_failed_sign_ins_the_lockout_kept_go_once_their_cool_off_is_over(now, member, settings):
+    from axes.models import AccessAttempt
+
+    old = AccessAttempt.objects.create(
+        username="iemand", ip_address="203.0.113.5", failures_since_start=3
+    )
+    recent = AccessAttempt.objects.create(
+        username="lid", ip_address="203.0.113.6", failures_since_start=10
+    )
+    cooloff = timedelta(hours=settings.AXES_COOLOFF_TIME)
+    AccessAttempt.objects.filter(pk=old.pk).update(attempt_time=now - cooloff - DAY)
+    AccessAttempt.objects.filter(pk=recent.pk).update(attempt_time=now - cooloff + DAY / 24)
+    run = retention_apply(now=now)
+    assert list(AccessAttempt.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert run.removed_ids["login_attempts"] == [old.pk]
