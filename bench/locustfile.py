@@ -212,6 +212,11 @@ def enter(user: HttpUser, username: str, code_key: str | None = None) -> None:
     stops."""
     environment = user.environment
     chair = code_key is not None
+    # One connection per request. With keep-alive, a request sent just as gunicorn closes the
+    # idle connection (keepalive = 5 s; the think time plus a busy machine can reach that)
+    # fails without reaching the server: a browser silently sends it again, requests does not,
+    # and the run would count a failure the application never saw.
+    user.client.headers["Connection"] = "close"
     if not chair:
         chairs_in.wait(timeout=SIGN_IN_TIMEOUT)
     try:
