@@ -14,7 +14,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help install run test bench lint format migrations messages vendor lock lock-upgrade clean
+.PHONY: help install run test screenshots bench lint format migrations messages vendor lock lock-upgrade clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ run: install ## set up, load demo data and serve on http://127.0.0.1:8000
 
 test: install ## run the whole test suite
 	DJANGO_SETTINGS_MODULE=rodedraden.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+screenshots: install ## take the README's screenshots again (the browser journey, into docs/images/screens)
+	SCREENSHOT_DIR=docs/images/screens DJANGO_SETTINGS_MODULE=rodedraden.settings.test $(BIN)/pytest -p no:cacheprovider tests/browser/test_journey.py
 
 bench: install ## run the benchmarks (scanner beside deduce), write bench/results.json
 	$(BIN)/python -m bench

@@ -196,6 +196,9 @@ class RecommendationForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
+        # It shares its page with the analysis form, whose text field is id_text too: the ids
+        # (and so the labels) must be its own.
+        kwargs.setdefault("auto_id", "id_recommendation_%s")
         super().__init__(*args, **kwargs)
         self.fields["addressee"].choices = Addressee.choices
         self.fields["directorate"].queryset = OrganisationUnit.objects.filter(

@@ -11,6 +11,9 @@ from rodedraden import celery_app
 from rodedraden.accounts.models import Role
 from tests.factories import MembershipFactory, OversightBodyFactory, UserFactory
 
+# Real processes (workers, a private Redis) and their fixtures: cleanup, private_redis, media.
+pytest_plugins = ["tests.processes"]
+
 # --- CI forbids skipped tests -------------------------------------------------------------------
 # Under plain `make test` a test that needs an unreachable service is skipped with its reason;
 # .ci/run sets RODEDRADEN_FORBID_SKIPS=1 so that any skip fails the run.

@@ -48,7 +48,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+# Screenshots go to var/screenshots (git-ignored); `make screenshots` points SCREENSHOT_DIR at
+# docs/images/screens, where the README's pictures come from.
+SCREENSHOTS = Path(
+    os.environ.get("SCREENSHOT_DIR") or Path(__file__).resolve().parents[2] / "var" / "screenshots"
+).resolve()
 
 # Steps wait for what the user should see; ten seconds is generous on the live server, and a
 # failure is reported well before Playwright's default of thirty.
@@ -109,45 +113,56 @@ def page(page: Page, _close_test_thread_connections, live_server, transactional_
     return page
 
 
+def sign_in(page: Page, user, password: str = PASSWORD) -> Page:
+    """Signs ``user`` in through the real login form, in the browser context of ``page``; the
+    page is on the start page after it."""
+    if user.needs_second_factor:
+        # The user linked an authenticator app earlier (tests/accounts/test_two_factor.py
+        # goes through linking it).
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="default", defaults={"confirmed": True}
+        )
+    page.goto("/account/inloggen/")
+    expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
+    page.get_by_label("Gebruikersnaam").fill(user.username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    if user.needs_second_factor:
+        # Step two: the code the user's authenticator app shows now.
+        page.get_by_label("Code uit uw authenticator-app").fill(current_code(device))
+        page.get_by_role("button", name="Controleren").click()
+    # Signed in: the user menu (with "Uitloggen" in it) carries the user's name.
+    menu = page.get_by_role("button", name=re.compile(re.escape(user.get_full_name())))
+    expect(menu).to_be_visible()
+    menu.click()
+    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+    menu.click()
+    return page
+
+
 @pytest.fixture
 def log_in(page: Page):
     """Signs a user in through the real login form; the page is on the start page after it."""
 
     def log_in(user, password: str = PASSWORD) -> Page:
-        if user.needs_second_factor:
-            # The user linked an authenticator app earlier (tests/accounts/test_two_factor.py
-            # goes through linking it).
-            device, _ = TOTPDevice.objects.get_or_create(
-                user=user, name="default", defaults={"confirmed": True}
-            )
-        page.goto("/account/inloggen/")
-        expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
-        page.get_by_label("Gebruikersnaam").fill(user.username)
-        page.get_by_label("Wachtwoord").fill(password)
-        page.get_by_role("button", name="Inloggen").click()
-        if user.needs_second_factor:
-            # Step two: the code the user's authenticator app shows now.
-            page.get_by_label("Code uit uw authenticator-app").fill(current_code(device))
-            page.get_by_role("button", name="Controleren").click()
-        # Signed in: the user menu (with "Uitloggen" in it) carries the user's name.
-        menu = page.get_by_role("button", name=re.compile(re.escape(user.get_full_name())))
-        expect(menu).to_be_visible()
-        menu.click()
-        expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
-        menu.click()
-        return page
+        return sign_in(page, user, password)
 
     return log_in
 
 
+def take_screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """Saves what the page shows to SCREENSHOTS/NAME.png, for a person to see."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=path, full_page=full_page)
+    return path
+
+
 @pytest.fixture
 def screenshot(page: Page):
-    """Saves what the page shows to var/screenshots/NAME.png (git-ignored), for a person to see."""
+    """Saves what the page shows to SCREENSHOTS/NAME.png, for a person to see."""
 
     def screenshot(name: str) -> Path:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=path, full_page=True)
-        return path
+        return take_screenshot(page, name)
 
     return screenshot
