@@ -261,6 +261,19 @@ def member_visits(s: Scenario) -> list[Visit]:
         Visit("signal, submitted", s.submitted.get_absolute_url()),
         Visit("signal, of another body", s.discussed.get_absolute_url()),
         Visit("signal edit form", f"{s.draft.get_absolute_url()}bewerken/"),
+        Visit(
+            "signal edit form, changed in the meantime",
+            f"{s.draft.get_absolute_url()}bewerken/",
+            post={
+                "title": "Bezwaartermijn niet genoemd in besluiten",
+                "description": "Besluiten noemen de termijn niet.",
+                "period_start": "2026-01-01",
+                "period_end": "2026-06-30",
+                "case_count": "12",
+                "impact": "midden",
+                "version": "0",
+            },
+        ),
         Visit("signal delete", f"{s.draft.get_absolute_url()}verwijderen/"),
         Visit("import", f"/organen/{s.body.slug}/signalen/importeren/"),
         Visit(
