@@ -153,10 +153,21 @@ class Beraad(models.Model):
 class Intake(models.Model):
     """A body's declaration that it has submitted its signals for a beraad."""
 
-    beraad = models.ForeignKey(Beraad, on_delete=models.CASCADE, related_name="intakes")
-    body = models.ForeignKey(OversightBody, on_delete=models.PROTECT, related_name="intakes")
+    beraad = models.ForeignKey(
+        Beraad, on_delete=models.CASCADE, related_name="intakes", verbose_name=_("beraad")
+    )
+    body = models.ForeignKey(
+        OversightBody,
+        on_delete=models.PROTECT,
+        related_name="intakes",
+        verbose_name=_("oversight body"),
+    )
     completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("completed by"),
     )
     completed_at = models.DateTimeField(_("completed at"), auto_now_add=True)
 
@@ -187,10 +198,19 @@ class BeraadSignalQuerySet(models.QuerySet):
 class BeraadSignal(models.Model):
     """A signal included in a beraad (when the beraad started)."""
 
-    beraad = models.ForeignKey(Beraad, on_delete=models.CASCADE, related_name="inclusions")
-    signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="inclusions")
-    body = models.ForeignKey(OversightBody, on_delete=models.PROTECT, related_name="+")
-    included_at = models.DateTimeField(auto_now_add=True)
+    beraad = models.ForeignKey(
+        Beraad, on_delete=models.CASCADE, related_name="inclusions", verbose_name=_("beraad")
+    )
+    signal = models.ForeignKey(
+        Signal, on_delete=models.PROTECT, related_name="inclusions", verbose_name=_("signal")
+    )
+    body = models.ForeignKey(
+        OversightBody,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("oversight body"),
+    )
+    included_at = models.DateTimeField(_("included at"), auto_now_add=True)
 
     objects = BeraadSignalQuerySet.as_manager()
 
@@ -250,16 +270,24 @@ class ThemeEvent(models.Model):
         DESCRIBED = "described", _("description changed")
         MERGED = "merged", _("merged")
 
-    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    old_value = models.TextField(blank=True)
-    new_value = models.TextField(blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    theme = models.ForeignKey(
+        Theme, on_delete=models.CASCADE, related_name="events", verbose_name=_("theme")
     )
-    at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("theme event")
+        verbose_name_plural = _("theme events")
         ordering = ("at", "pk")
 
     def __str__(self):
@@ -274,14 +302,29 @@ class TagQuerySet(models.QuerySet):
 class Tag(models.Model):
     """A signal of a beraad tagged with a theme."""
 
-    beraad = models.ForeignKey(Beraad, on_delete=models.CASCADE, related_name="tags")
-    inclusion = models.ForeignKey(BeraadSignal, on_delete=models.CASCADE, related_name="tags")
-    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="tags")
-    body = models.ForeignKey(OversightBody, on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    beraad = models.ForeignKey(
+        Beraad, on_delete=models.CASCADE, related_name="tags", verbose_name=_("beraad")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    inclusion = models.ForeignKey(
+        BeraadSignal, on_delete=models.CASCADE, related_name="tags", verbose_name=_("signal")
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, related_name="tags", verbose_name=_("theme")
+    )
+    body = models.ForeignKey(
+        OversightBody,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("oversight body"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = TagQuerySet.as_manager()
 
@@ -301,14 +344,18 @@ class Analysis(models.Model):
     """The chair's analysis of a rode draad in a beraad, with the example signals chosen for
     the memo."""
 
-    beraad = models.ForeignKey(Beraad, on_delete=models.CASCADE, related_name="analyses")
-    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="analyses")
+    beraad = models.ForeignKey(
+        Beraad, on_delete=models.CASCADE, related_name="analyses", verbose_name=_("beraad")
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, related_name="analyses", verbose_name=_("theme")
+    )
     text = models.TextField(_("analysis"), blank=True)
     examples = models.ManyToManyField(
         BeraadSignal, blank=True, related_name="+", verbose_name=_("example signals")
     )
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("analysis")
@@ -361,8 +408,12 @@ class Recommendation(models.Model):
     """A recommendation of a beraad about a rode draad, and what the organisation does with
     it."""
 
-    beraad = models.ForeignKey(Beraad, on_delete=models.CASCADE, related_name="recommendations")
-    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="recommendations")
+    beraad = models.ForeignKey(
+        Beraad, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("beraad")
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("theme")
+    )
     text = models.TextField(_("recommendation"))
     addressee = models.CharField(_("addressee"), max_length=20, choices=Addressee.choices)
     directorate = models.ForeignKey(
@@ -373,7 +424,7 @@ class Recommendation(models.Model):
         related_name="recommendations",
         verbose_name=_("directorate"),
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
     # The organisation's response and the follow-up.
     response = models.CharField(_("response"), max_length=20, choices=Response.choices, blank=True)
     response_reason = models.TextField(_("reason"), blank=True)
@@ -393,14 +444,19 @@ class Recommendation(models.Model):
     )
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
     responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responded by"),
     )
     reminded_for = models.DateField(
         _("reminder sent for due date"), null=True, blank=True, editable=False
     )
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = RecommendationQuerySet.as_manager()
 

@@ -19,6 +19,7 @@ from signals.models import Membership, OrganisationUnit, OversightBody, Signal
 from .models import (
     OPEN_STATUSES,
     STARTED_STATES,
+    Addressee,
     Analysis,
     Beraad,
     BeraadSignal,
@@ -567,8 +568,21 @@ def frozen_rode_draad(beraad: Beraad, theme_id: int) -> dict:
     return {
         "text": analysis["text"] if analysis else "",
         "examples": examples,
-        "recommendations": [r for r in snapshot["recommendations"] if r["theme_id"] == theme_id],
+        "recommendations": [
+            {**r, "addressee_label": snapshot_addressee_label(r)}
+            for r in snapshot["recommendations"]
+            if r["theme_id"] == theme_id
+        ],
     }
+
+
+def snapshot_addressee_label(recommendation: dict) -> str:
+    """The addressee of a recommendation in a snapshot, in the active language: the snapshot
+    keeps the label of the day it was taken, in the language of whoever adopted the beraad;
+    only a directorate's own name is taken from it."""
+    if recommendation["addressee"] == Addressee.DIRECTIE:
+        return recommendation["addressee_label"]
+    return str(Addressee(recommendation["addressee"]).label)
 
 
 def _signal_data(signal: Signal) -> dict:

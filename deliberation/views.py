@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -201,48 +202,49 @@ class BeraadDetailView(RoleRequiredMixin, BeraadMixin, TemplateView):
         return context
 
 
-# name in the URL → (service, the state it starts from, button, confirmation, done)
+# name in the URL → (service, the state it starts from, button, confirmation, done); lazy, so
+# that each request gets them in its own language
 TRANSITIONS = {
     "voorbereiden": (
         services.beraad_open_intake,
         BeraadState.GEPLAND,
-        _("Open the intake"),
-        _("The bodies can then submit their signals for this beraad."),
-        _("The intake is open: the bodies can submit their signals."),
+        gettext_lazy("Open the intake"),
+        gettext_lazy("The bodies can then submit their signals for this beraad."),
+        gettext_lazy("The intake is open: the bodies can submit their signals."),
     ),
     "starten": (
         services.beraad_start,
         BeraadState.VOORBEREIDING,
-        _("Start the beraad"),
-        _(
+        gettext_lazy("Start the beraad"),
+        gettext_lazy(
             "The submitted signals are included and every participating body can see them. "
             "They can no longer be withdrawn."
         ),
-        _("The beraad has started. The signals are in the workspace."),
+        gettext_lazy("The beraad has started. The signals are in the workspace."),
     ),
     "concept-memo": (
         services.beraad_draft_memo,
         BeraadState.IN_BERAAD,
-        _("Draft the memo"),
-        _("The rode draden, analyses and recommendations go into a draft memo."),
-        _("The beraad now has a draft memo."),
+        gettext_lazy("Draft the memo"),
+        gettext_lazy("The rode draden, analyses and recommendations go into a draft memo."),
+        gettext_lazy("The beraad now has a draft memo."),
     ),
     "vaststellen": (
         services.beraad_adopt,
         BeraadState.CONCEPT_MEMO,
-        _("Adopt"),
-        _(
+        gettext_lazy("Adopt"),
+        gettext_lazy(
             "The content is frozen as it is now: signals, tags, analyses and "
             "recommendations. This cannot be undone."
         ),
-        _("The beraad was adopted and its content frozen."),
+        gettext_lazy("The beraad was adopted and its content frozen."),
     ),
     "delen": (
         services.beraad_share,
         BeraadState.VASTGESTELD,
-        _("Share with the readers"),
-        _("The mayor and the executive board can then read the memo and respond."),
-        _("The beraad was shared with the readers."),
+        gettext_lazy("Share with the readers"),
+        gettext_lazy("The mayor and the executive board can then read the memo and respond."),
+        gettext_lazy("The beraad was shared with the readers."),
     ),
 }
 
@@ -307,7 +309,11 @@ class IntakeCompleteView(RoleRequiredMixin, BeraadMixin, View):
 
 
 # --- The tagging workspace -----------------------------------------------------------------------
-GROUPS = {"body": _("body"), "aspect": _("aspect"), "unit": _("organisation unit")}
+GROUPS = {
+    "body": gettext_lazy("body"),
+    "aspect": gettext_lazy("aspect"),
+    "unit": gettext_lazy("organisation unit"),
+}
 
 
 class WorkspaceMixin(RoleRequiredMixin, BeraadMixin):

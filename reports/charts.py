@@ -9,7 +9,11 @@ A chart never relies on colour alone: counts are printed, legends name what the 
 symbols mean, and each ``Chart`` carries its text alternative (``description``) and its data as a
 table (``headers``, ``rows``) that ``reports/includes/chart.html`` renders below the picture.
 
-The visible words inside the SVG are Dutch data labels; the page around it translates its own.
+Every word a chart adds to its data — legends, table headers, the text alternative — is
+translated into the active language when the chart is made: the dashboard shows its charts in
+the language of the interface, and the memo, rendered with Dutch active
+(``reports.services.memo_render``), in Dutch. The data labels (themes, bodies, sessions) are
+used as they are.
 """
 
 from __future__ import annotations
@@ -22,7 +26,19 @@ from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-__all__ = ["Chart", "grouped_bars", "heat_map", "recurrence", "small_count", "status_bars"]
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
+__all__ = [
+    "Chart",
+    "grouped_bars",
+    "heat_map",
+    "number",
+    "recurrence",
+    "small_count",
+    "status_bars",
+]
 
 
 @dataclass(frozen=True)
@@ -37,6 +53,11 @@ class Chart:
     rows: list[list[str]]  # the data table: rows of cell strings (first cell = row header)
 
 
+def number(value: int) -> str:
+    """A number as the active language writes it: 1.234 in Dutch, 1,234 in English."""
+    return number_format(value, force_grouping=True)
+
+
 def small_count(value: int) -> str:
     """A count as printed in the memo: nothing for 0, ``< 3`` for 1 and 2, else the number."""
     if value < 0:
@@ -45,7 +66,7 @@ def small_count(value: int) -> str:
         return ""
     if value < 3:
         return "< 3"
-    return str(value)
+    return number(value)
 
 
 # --- Look ----------------------------------------------------------------------------------------
@@ -60,13 +81,25 @@ RED = "#a4161a"  # the house colour, 7.4:1 on white
 RED_DARK = "#7a1013"
 WHITE = "#ffffff"
 
-# Heat-map buckets: (lowest count, fill, legend label). Text colour follows from the fill.
-HEAT_BUCKETS: tuple[tuple[int, str, str], ...] = (
-    (0, WHITE, "geen"),
-    (1, "#f8d7d8", "< 3"),
-    (3, "#e58f92", "3–5"),
-    (6, RED, "6 of meer"),
+# Heat-map buckets: (lowest count, fill). Text colour follows from the fill.
+HEAT_BUCKETS: tuple[tuple[int, str], ...] = (
+    (0, WHITE),
+    (1, "#f8d7d8"),
+    (3, "#e58f92"),
+    (6, RED),
 )
+
+
+def _bucket_labels() -> list[str]:
+    """The legend of the heat map's buckets, in the active language."""
+    return [
+        pgettext("number of signals", "none"),
+        "< 3",
+        "3–5",
+        _("%(count)s or more") % {"count": HEAT_BUCKETS[-1][0]},
+    ]
+
+
 # Series colours for stacked bars: neighbours differ in hue and in lightness.
 PALETTE = (
     RED,
@@ -82,7 +115,6 @@ PALETTE = (
 )
 LABEL_SIZE = 12
 SMALL_SIZE = 11
-NO_DATA = "Geen gegevens"
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -298,10 +330,11 @@ def _check_key(key: str) -> None:
 
 
 def _empty(key: str, title: str) -> Chart:
+    no_data = _("No data")
     canvas = _Canvas()
     canvas.rect(0.5, 0.5, WIDTH - 1, 47, fill="#f8f9fa", stroke=RULE)
-    canvas.text(WIDTH / 2, 28, NO_DATA, size=13, anchor="middle", fill=MUTED)
-    description = f"{NO_DATA}."
+    canvas.text(WIDTH / 2, 28, no_data, size=13, anchor="middle", fill=MUTED)
+    description = f"{no_data}."
     svg = _document(
         key=key, title=title, description=description, width=WIDTH, height=48, body=canvas.svg()
     )
@@ -342,14 +375,23 @@ def _swatch(fill: str, stroke: str | None = None) -> _Symbol:
     return draw
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
+def _themes(count: int) -> str:
+    return ngettext("%(count)s theme", "%(count)s themes", count) % {"count": count}
+
+
+def _bodies(count: int) -> str:
+    return ngettext("%(count)s body", "%(count)s bodies", count) % {"count": count}
+
+
+def _sessions(count: int) -> str:
+    return ngettext("%(count)s session", "%(count)s sessions", count) % {"count": count}
 
 
 def _listing(items: Sequence[str]) -> str:
+    """ "a, b and c", in the active language."""
     if len(items) < 2:
         return "".join(items)
-    return f"{', '.join(items[:-1])} en {items[-1]}"
+    return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
 # --- Shared layout: row labels and column headers ------------------------------------------------
@@ -399,14 +441,14 @@ def _columns(labels: Sequence[str], *, x0: float, max_width: float = 84) -> _Col
     )
     width = min(max(max_width, min(longest_word + 8, 140)), (right - x0) / count)
     wrapped = [_wrap(label, width - 6, SMALL_SIZE, max_lines=3) for label in labels]
-    if width >= 40 and all(fits for _, fits in wrapped):
-        most = max(len(lines) for lines, _ in wrapped)
+    if width >= 40 and all(fits for _lines, fits in wrapped):
+        most = max(len(lines) for lines, _fits in wrapped)
         return _Columns(
             x0=x0,
             width=width,
             header_height=most * SMALL_SIZE * 1.2 + 8,
             rotated=False,
-            lines=[lines for lines, _ in wrapped],
+            lines=[lines for lines, _fits in wrapped],
             total_width=WIDTH,
         )
     shortened = [_ellipsize(label, 210, SMALL_SIZE) for label in labels]
@@ -443,7 +485,7 @@ def _draw_column_labels(canvas: _Canvas, columns: _Columns, *, top: float) -> No
 # --- Heat map ------------------------------------------------------------------------------------
 def _bucket(count: int) -> tuple[str, str]:
     fill = HEAT_BUCKETS[0][1]
-    for lowest, bucket_fill, _ in HEAT_BUCKETS:
+    for lowest, bucket_fill in HEAT_BUCKETS:
         if count >= lowest:
             fill = bucket_fill
     return fill, _text_colour_on(fill)
@@ -507,18 +549,18 @@ def heat_map(
 
     legend: list[tuple[_Symbol, str]] = [
         (_swatch(fill, BORDER if lowest == 0 else None), label)
-        for lowest, fill, label in HEAT_BUCKETS
+        for (lowest, fill), label in zip(HEAT_BUCKETS, _bucket_labels(), strict=True)
     ]
     if any_rode_draad:
-        legend.append((_rode_draad_marker, "rode draad (vet)"))
+        legend.append((_rode_draad_marker, _("rode draad (bold)")))
     legend_top = grid_top + len(themes) * row_height + 14
     bottom = _legend(canvas, legend, x=MARGIN, y=legend_top, right=columns.total_width - MARGIN)
 
     description = _heat_map_summary(themes, bodies, counts, is_rode_draad)
-    headers = ["Thema", *bodies]
+    headers = [_("Theme"), *bodies]
     rows = [
         [
-            f"{theme} (rode draad)" if is_rode_draad[i] else theme,
+            _("%(theme)s (rode draad)") % {"theme": theme} if is_rode_draad[i] else theme,
             *(small_count(count) or "0" for count in counts[i]),
         ]
         for i, theme in enumerate(themes)
@@ -540,25 +582,28 @@ def _heat_map_summary(
     counts: Sequence[Sequence[int]],
     is_rode_draad: Sequence[bool],
 ) -> str:
-    shows = (
-        f"Signalen per thema en orgaan, voor {_plural(len(themes), 'thema', 'thema’s')} en "
-        f"{_plural(len(bodies), 'orgaan', 'organen')}."
-    )
+    shows = _("Signals per theme and body, for %(themes)s and %(bodies)s.") % {
+        "themes": _themes(len(themes)),
+        "bodies": _bodies(len(bodies)),
+    }
     spread = [sum(1 for count in row if count) for row in counts]
     totals = [sum(row) for row in counts]
     if not any(totals):
-        return f"{shows} Geen van de organen heeft bij deze thema’s signalen."
+        nothing = _("None of the bodies has signals on these themes.")
+        return f"{shows} {nothing}"
     # The strongest theme: signalled by the most bodies, then the most signals, then first.
     strongest = max(range(len(themes)), key=lambda i: (spread[i], totals[i], -i))
-    finding = (
-        f"{themes[strongest]} wordt door {spread[strongest]} van de "
-        f"{_plural(len(bodies), 'orgaan', 'organen')} gesignaleerd "
-        f"({small_count(totals[strongest])} signalen)"
-    )
+    finding = _("%(theme)s is signalled by %(count)s of the %(bodies)s (%(signals)s signals)") % {
+        "theme": themes[strongest],
+        "count": spread[strongest],
+        "bodies": _bodies(len(bodies)),
+        "signals": small_count(totals[strongest]),
+    }
     rode = [theme for theme, rode in zip(themes, is_rode_draad, strict=True) if rode]
     if rode:
-        label = "rode draad" if len(rode) == 1 else "rode draden"
-        finding += f"; {label}: {_listing(rode)}"
+        finding += "; " + ngettext(
+            "rode draad: %(themes)s", "rode draden: %(themes)s", len(rode)
+        ) % {"themes": _listing(rode)}
     return f"{shows} {finding}."
 
 
@@ -598,7 +643,7 @@ def grouped_bars(
     step = _nice_step(maximum)
     axis_end = math.ceil(maximum / step) * step
     x0 = MARGIN + labels.width + 10
-    total_room = _text_width(str(max(totals)), LABEL_SIZE, bold=True) + 10
+    total_room = _text_width(number(max(totals)), LABEL_SIZE, bold=True) + 10
     scale = (WIDTH - MARGIN - total_room - x0) / axis_end
     top = legend_bottom + 14
     row_height = max(labels.row_height, 30)
@@ -608,7 +653,7 @@ def grouped_bars(
         x = x0 + tick * scale
         if tick:
             canvas.line(x, top, x, bottom, stroke=RULE)
-        canvas.text(x, bottom + 15, str(tick), size=SMALL_SIZE, anchor="middle", fill=MUTED)
+        canvas.text(x, bottom + 15, number(tick), size=SMALL_SIZE, anchor="middle", fill=MUTED)
 
     for i, category_lines in enumerate(labels.lines):
         row_top = top + i * row_height
@@ -636,7 +681,7 @@ def grouped_bars(
     canvas.line(x0, top, x0, bottom, stroke=MUTED)  # the axis, over the start of the bars
 
     description = _bars_summary(categories, series, values, totals)
-    headers = ["Orgaan", *series, "Totaal"]
+    headers = [_("Body"), *series, _("Total")]
     rows = [
         [category, *(small_count(v) or "0" for v in values[i]), small_count(totals[i]) or "0"]
         for i, category in enumerate(categories)
@@ -658,21 +703,32 @@ def _bars_summary(
     values: Sequence[Sequence[int]],
     totals: Sequence[int],
 ) -> str:
-    shows = f"Signalen per orgaan, uitgesplitst naar {_plural(len(series), 'aspect', 'aspecten')}."
+    aspects = ngettext("%(count)s aspect", "%(count)s aspects", len(series)) % {
+        "count": len(series)
+    }
+    shows = _("Signals per body, split by %(aspects)s.") % {"aspects": aspects}
     if not any(totals):
-        return f"{shows} Er zijn geen signalen."
+        nothing = _("There are no signals.")
+        return f"{shows} {nothing}"
     top_category = max(range(len(categories)), key=lambda i: (totals[i], -i))
     per_series = [sum(row[j] for row in values) for j in range(len(series))]
     top_series = max(range(len(series)), key=lambda j: (per_series[j], -j))
-    return (
-        f"{shows} De meeste signalen komen van {categories[top_category]} "
-        f"({small_count(totals[top_category])}); het aspect {series[top_series]} komt het "
-        f"vaakst voor ({small_count(per_series[top_series])})."
-    )
+    finding = _(
+        "Most signals come from %(body)s (%(count)s); the aspect %(aspect)s occurs most often "
+        "(%(aspect_count)s)."
+    ) % {
+        "body": categories[top_category],
+        "count": small_count(totals[top_category]),
+        "aspect": series[top_series],
+        "aspect_count": small_count(per_series[top_series]),
+    }
+    return f"{shows} {finding}"
 
 
 # --- Recurrence over sessions --------------------------------------------------------------------
-RECURRENCE_LEVELS = ("–", "getagd", "rode draad")
+def _recurrence_levels() -> tuple[str, str, str]:
+    """How the table names the levels 0, 1 and 2, in the active language."""
+    return ("–", pgettext("a theme in a session", "tagged"), _("rode draad"))
 
 
 def _tagged_symbol(canvas: _Canvas, x: float, top: float) -> None:
@@ -718,7 +774,7 @@ def recurrence(
             elif level == 2:
                 canvas.circle(centre, middle, 7, fill=RED, stroke=RED_DARK, stroke_width=1)
 
-    legend = [(_tagged_symbol, "getagd als thema"), (_rode_draad_symbol, "rode draad")]
+    legend = [(_tagged_symbol, _("tagged as a theme")), (_rode_draad_symbol, _("rode draad"))]
     bottom = _legend(
         canvas,
         legend,
@@ -727,11 +783,9 @@ def recurrence(
         right=columns.total_width - MARGIN,
     )
     description = _recurrence_summary(themes, sessions, levels)
-    headers = ["Thema", *sessions]
-    rows = [
-        [theme, *(RECURRENCE_LEVELS[level] for level in levels[i])]
-        for i, theme in enumerate(themes)
-    ]
+    headers = [_("Theme"), *sessions]
+    named = _recurrence_levels()
+    rows = [[theme, *(named[level] for level in levels[i])] for i, theme in enumerate(themes)]
     svg = _document(
         key=key,
         title=title,
@@ -746,19 +800,23 @@ def recurrence(
 def _recurrence_summary(
     themes: Sequence[str], sessions: Sequence[str], levels: Sequence[Sequence[int]]
 ) -> str:
-    shows = f"Thema’s in {_plural(len(sessions), 'beraad', 'beraden')}, van oud naar nieuw."
+    shows = _("Themes in %(sessions)s, from old to new.") % {"sessions": _sessions(len(sessions))}
     present = [sum(1 for level in row if level) for row in levels]
     rode = [sum(1 for level in row if level == 2) for row in levels]
     if not any(present):
-        return f"{shows} Geen van de thema’s is getagd."
+        nothing = _("None of the themes was tagged.")
+        return f"{shows} {nothing}"
     # The most recurrent theme: in the most sessions, then most often a rode draad, then first.
     strongest = max(range(len(themes)), key=lambda i: (present[i], rode[i], -i))
-    finding = (
-        f"{themes[strongest]} komt voor in {present[strongest]} van de "
-        f"{_plural(len(sessions), 'beraad', 'beraden')}"
-    )
+    finding = _("%(theme)s occurs in %(count)s of the %(sessions)s") % {
+        "theme": themes[strongest],
+        "count": present[strongest],
+        "sessions": _sessions(len(sessions)),
+    }
     if rode[strongest]:
-        finding += f", waarvan {rode[strongest]} keer als rode draad"
+        finding += ngettext(
+            ", %(count)s time as a rode draad", ", %(count)s times as a rode draad", rode[strongest]
+        ) % {"count": rode[strongest]}
     return f"{shows} {finding}."
 
 
@@ -776,7 +834,7 @@ def status_bars(*, key: str, title: str, labels: Sequence[str], values: Sequence
     rows_layout = _row_labels(labels, bold=[False] * len(labels), marker=0, max_width=170)
     x0 = MARGIN + rows_layout.width + 10
     maximum = max(max(values), 1)
-    count_room = _text_width(str(maximum), LABEL_SIZE, bold=True) + 10
+    count_room = _text_width(number(maximum), LABEL_SIZE, bold=True) + 10
     scale = (WIDTH - MARGIN - count_room - x0) / maximum
     row_height = max(rows_layout.row_height, 30)
     canvas = _Canvas()
@@ -789,11 +847,17 @@ def status_bars(*, key: str, title: str, labels: Sequence[str], values: Sequence
         width = values[i] * scale
         if width:
             canvas.rect(x0, middle - 10, width, 20, fill=RED)
-        canvas.text(x0 + width + 6, middle + LABEL_SIZE * 0.35, str(values[i]), bold=True)
+        canvas.text(x0 + width + 6, middle + LABEL_SIZE * 0.35, number(values[i]), bold=True)
 
     total = sum(values)
-    parts = [f"{value} {label}" for label, value in zip(labels, values, strict=True)]
-    description = f"Status van {_plural(total, 'aanbeveling', 'aanbevelingen')}: {_listing(parts)}."
+    parts = [f"{number(value)} {label}" for label, value in zip(labels, values, strict=True)]
+    recommendations = ngettext("%(count)s recommendation", "%(count)s recommendations", total) % {
+        "count": number(total)
+    }
+    description = _("Status of %(recommendations)s: %(list)s.") % {
+        "recommendations": recommendations,
+        "list": _listing(parts),
+    }
     svg = _document(
         key=key,
         title=title,
@@ -807,6 +871,6 @@ def status_bars(*, key: str, title: str, labels: Sequence[str], values: Sequence
         title=title,
         description=description,
         svg=svg,
-        headers=["Status", "Aantal"],
-        rows=[[label, str(value)] for label, value in zip(labels, values, strict=True)],
+        headers=[_("Status"), pgettext("how many", "Number")],
+        rows=[[label, number(value)] for label, value in zip(labels, values, strict=True)],
     )

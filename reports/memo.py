@@ -16,8 +16,8 @@ from datetime import date
 from django.conf import settings
 from django.utils import timezone
 
-from deliberation.models import Addressee, Beraad, RecommendationStatus, Response, Tag
-from deliberation.selectors import beraad_snapshot
+from deliberation.models import Beraad, RecommendationStatus, Response, Tag
+from deliberation.selectors import beraad_snapshot, snapshot_addressee_label
 from signals.bodies import SignalFacts, get_kind
 
 from . import charts
@@ -137,9 +137,7 @@ def memo_context(*, beraad: Beraad, definitive: bool, version: int) -> dict:
 
 
 def _addressee(recommendation: dict) -> str:
-    if recommendation["addressee"] == Addressee.DIRECTIE:
-        return recommendation["addressee_label"]  # the directorate's own name
-    return str(Addressee(recommendation["addressee"]).label)
+    return snapshot_addressee_label(recommendation)
 
 
 def _figure(value, unit: str) -> str:

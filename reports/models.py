@@ -52,7 +52,9 @@ def memo_path(memo: Memo, filename: str) -> str:
 class Memo(models.Model):
     """One version of the memo of a beraad, as a PDF."""
 
-    beraad = models.ForeignKey(Beraad, on_delete=models.PROTECT, related_name="memos")
+    beraad = models.ForeignKey(
+        Beraad, on_delete=models.PROTECT, related_name="memos", verbose_name=_("beraad")
+    )
     version = models.PositiveIntegerField(_("version"))
     kind = models.CharField(_("kind"), max_length=20, choices=MemoKind.choices)
     state = models.CharField(
@@ -63,7 +65,11 @@ class Memo(models.Model):
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
@@ -110,11 +116,17 @@ class Memo(models.Model):
 class MemoDownload(models.Model):
     """Every download of a memo version: who, when, which."""
 
-    memo = models.ForeignKey(Memo, on_delete=models.CASCADE, related_name="downloads")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    memo = models.ForeignKey(
+        Memo, on_delete=models.CASCADE, related_name="downloads", verbose_name=_("memo")
     )
-    at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("memo download")

@@ -125,7 +125,7 @@ class SignalAdminForm(forms.ModelForm):
     """Corrections by the functional administrator, through the same guard and the same
     service as every other write: personal data is refused with the proposed text."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(label=_("version"), widget=forms.HiddenInput)
 
     class Meta:
         model = Signal

@@ -248,11 +248,19 @@ def check_rows(*, body: OversightBody, table: Table, accept_redactions: bool) ->
     unknown = sorted(name for name in header - known - set(EXPORT_ONLY) if name)
     if missing:
         check.problems.append(
-            RowProblem(1, _("Missing columns: %(names)s.") % {"names": ", ".join(missing)})
+            RowProblem(
+                1,
+                ngettext("Missing column: %(names)s.", "Missing columns: %(names)s.", len(missing))
+                % {"names": ", ".join(missing)},
+            )
         )
     if unknown:
         check.problems.append(
-            RowProblem(1, _("Unknown columns: %(names)s.") % {"names": ", ".join(unknown)})
+            RowProblem(
+                1,
+                ngettext("Unknown column: %(names)s.", "Unknown columns: %(names)s.", len(unknown))
+                % {"names": ", ".join(unknown)},
+            )
         )
     for line in table.too_long:
         check.problems.append(

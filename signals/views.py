@@ -370,7 +370,11 @@ class SignalImportView(WritableBodyMixin, FormView):
         if check.redacted_rows:
             messages.info(
                 self.request,
-                _("Personal data was replaced by placeholders on lines %(lines)s.")
+                ngettext(
+                    "Personal data was replaced by placeholders on line %(lines)s.",
+                    "Personal data was replaced by placeholders on lines %(lines)s.",
+                    len(check.redacted_rows),
+                )
                 % {"lines": ", ".join(str(line) for line in check.redacted_rows)},
             )
         return redirect(self.body)

@@ -50,26 +50,68 @@ class EventFilter(admin.SimpleListFilter):
         return queryset
 
 
+# django-auditlog's fields have no Dutch names: the columns, fields and filters get ours.
+class ActorFilter(admin.RelatedFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("account")
+
+
+class MomentFilter(admin.DateFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("moment")
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "timestamp"
-    list_display = ("timestamp", "event_name", "record", "actor", "remote_addr")
-    list_filter = (EventFilter, RecordKindFilter, "actor", "timestamp")
+    list_display = ("moment", "event_name", "record", "account", "address")
+    list_filter = (
+        EventFilter,
+        RecordKindFilter,
+        ("actor", ActorFilter),
+        ("timestamp", MomentFilter),
+    )
     list_select_related = ("content_type", "actor")
     search_fields = ("object_pk", "actor__username", "remote_addr")
     fields = (
-        "timestamp",
+        "moment",
         "event_name",
         "record",
-        "object_pk",
-        "actor",
-        "remote_addr",
+        "record_id",
+        "account",
+        "address",
         "changes_table",
-        "additional_data",
-        "cid",
+        "details",
+        "correlation_id",
     )
     readonly_fields = fields
     list_per_page = 50
+
+    @admin.display(description=_("moment"), ordering="timestamp")
+    def moment(self, entry):
+        return entry.timestamp
+
+    @admin.display(description=_("account"), ordering="actor")
+    def account(self, entry):
+        return entry.actor
+
+    @admin.display(description=_("address"), ordering="remote_addr")
+    def address(self, entry):
+        return entry.remote_addr
+
+    @admin.display(description=_("number of the record"))
+    def record_id(self, entry):
+        return entry.object_pk
+
+    @admin.display(description=_("details"))
+    def details(self, entry):
+        return entry.additional_data
+
+    @admin.display(description=_("correlation id"))
+    def correlation_id(self, entry):
+        return entry.cid
 
     @admin.display(description=_("event"))
     def event_name(self, entry):

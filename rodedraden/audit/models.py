@@ -21,8 +21,8 @@ class AuditEvent(models.TextChoices):
     LOGIN = "ingelogd", _("signed in")
     LOGIN_FAILED = "inloggen_mislukt", _("failed sign-in")
     LOGOUT = "uitgelogd", _("signed out")
-    EXPORT = "export", _("export")
-    DOWNLOAD = "download", _("download")
+    EXPORT = "export", _("exported")
+    DOWNLOAD = "download", _("downloaded")
     RETENTION = "bewaartermijn", _("removed at end of retention")
 
 

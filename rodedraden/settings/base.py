@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "crispy_forms",
@@ -210,6 +211,8 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="rode-draden-demo")
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "rodedraden" / "locale"]
+# Dates per language (rodedraden/formats): "15 oktober 2026" and "15 October 2026".
+FORMAT_MODULE_PATH = ["rodedraden.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

@@ -1,6 +1,7 @@
 """The server-side SVG charts (reports/charts.py) and their include: valid, accessible,
 CSP-safe markup that fits its viewBox, the memo's small-count rule, a summary that names the
-main finding, and the data table beside every chart."""
+main finding, and the data table beside every chart. The charts speak the active language:
+Dutch here (as in the memo), English at the end."""
 
 import math
 import re
@@ -8,6 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from reports import charts
 from reports.charts import (
@@ -65,6 +67,9 @@ def status() -> Chart:
     )
 
 
+EMPTY_KEYS = ["e1", "e2", "e3", "e4", "e5", "e6", "e7"]
+
+
 def empties() -> list[Chart]:
     return [
         heat_map(key="e1", title="Leeg", themes=[], bodies=BODIES, counts=[]),
@@ -77,7 +82,20 @@ def empties() -> list[Chart]:
     ]
 
 
-ALL = [heat, bars, recur, status, *(lambda chart=chart: chart for chart in empties())]
+ALL = [
+    heat,
+    bars,
+    recur,
+    status,
+    *(lambda index=index: empties()[index] for index in range(len(EMPTY_KEYS))),
+]
+
+
+@pytest.fixture(autouse=True)
+def _dutch():
+    """The words of a chart are those of the active language: Dutch, as in the memo."""
+    with translation.override("nl"):
+        yield
 
 
 def root(chart: Chart) -> ET.Element:
@@ -97,10 +115,15 @@ def view_box(element: ET.Element) -> tuple[float, float]:
 
 # --- small_count ---------------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    ("value", "shown"), [(0, ""), (1, "< 3"), (2, "< 3"), (3, "3"), (17, "17"), (1234, "1234")]
+    ("value", "shown"), [(0, ""), (1, "< 3"), (2, "< 3"), (3, "3"), (17, "17"), (1234, "1.234")]
 )
 def test_small_count_hides_counts_below_three(value, shown):
     assert small_count(value) == shown
+
+
+def test_small_count_writes_thousands_as_the_language_does():
+    with translation.override("en"):
+        assert small_count(1234) == "1,234"
 
 
 def test_small_count_refuses_a_negative_count():
@@ -436,8 +459,10 @@ def test_status_bars_print_each_count_at_the_end():
 
 
 # --- Empty ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("chart", empties(), ids=lambda chart: chart.key)
-def test_no_data_is_a_small_svg_that_says_so(chart):
+@pytest.mark.parametrize("index", range(len(EMPTY_KEYS)), ids=EMPTY_KEYS)
+def test_no_data_is_a_small_svg_that_says_so(index):
+    chart = empties()[index]
+    assert chart.key == EMPTY_KEYS[index]
     svg = root(chart)
     assert [text.text for text in svg.iter(f"{SVG}text")] == ["Geen gegevens"]
     assert view_box(svg)[1] < 60
@@ -478,3 +503,70 @@ def test_the_include_leaves_out_the_table_when_there_is_no_data():
     html = render_to_string("reports/includes/chart.html", {"chart": empties()[0]})
     assert "Geen gegevens" in html
     assert "<table" not in html
+
+
+# --- Languages -----------------------------------------------------------------------------------
+def english(make) -> Chart:
+    with translation.override("en"):
+        return make()
+
+
+def test_in_english_the_charts_speak_english():
+    chart = english(heat)
+    words = [text.text for text in texts(chart)]
+    for label in ("none", "< 3", "3–5", "6 or more", "rode draad (bold)"):
+        assert label in words
+    assert chart.headers == ["Theme", *BODIES]
+    assert chart.rows[1][0] == "Motivering (rode draad)"
+    assert chart.description == (
+        "Signals per theme and body, for 3 themes and 4 bodies. Motivering is signalled by 3 "
+        "of the 4 bodies (20 signals); rode draad: Motivering."
+    )
+
+    chart = english(bars)
+    assert chart.headers == ["Body", "Tijdigheid", "Bejegening", "Informatie & uitleg", "Total"]
+    assert chart.description.startswith(
+        "Signals per body, split by 3 aspects. Most signals come from Klachtencommissaris (16); "
+        "the aspect Tijdigheid occurs most often (17)."
+    )
+
+    chart = english(recur)
+    words = [text.text for text in texts(chart)]
+    assert "tagged as a theme" in words
+    assert chart.rows[0] == ["Tijdigheid", "tagged", "–", "rode draad"]
+    assert chart.description == (
+        "Themes in 3 sessions, from old to new. Bereikbaarheid en communicatie met burgers "
+        "occurs in 3 of the 3 sessions, 3 times as a rode draad."
+    )
+
+    chart = english(status)
+    assert chart.headers == ["Status", "Number"]
+    assert chart.description.startswith("Status of 22 recommendations: 3 open, 7 in uitvoering")
+
+
+def test_in_english_no_data_says_so_in_english():
+    chart = english(lambda: empties()[0])
+    assert [text.text for text in root(chart).iter(f"{SVG}text")] == ["No data"]
+    assert chart.description == "No data."
+    single = english(lambda: status_bars(key="one", title="t", labels=["open"], values=[1]))
+    assert single.description == "Status of 1 recommendation: 1 open."
+    listing = english(
+        lambda: heat_map(
+            key="h",
+            title="t",
+            themes=["a", "b", "c"],
+            bodies=["x"],
+            counts=[[1], [2], [3]],
+            rode_draden={"a", "b", "c"},
+        )
+    )
+    assert listing.description.endswith("; rode draden: a, b and c.")
+
+
+@pytest.mark.parametrize("make", [heat, bars, recur, status])
+def test_each_language_gives_its_own_bytes_every_time(make):
+    assert make().svg == make().svg
+    assert english(make).svg == english(make).svg
+    assert make().svg != english(make).svg
+    dutch_words = {"geen", "getagd", "Thema", "Orgaan", "Totaal", "Aantal", "Signalen", "van de"}
+    assert not any(word in english(make).description for word in dutch_words)

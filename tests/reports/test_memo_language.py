@@ -84,3 +84,30 @@ def test_the_follow_up_names_its_addressees_in_dutch(adopted_in_english):
         "de concerndirectie",
     ]
     assert "the mayor" not in page.text("#opvolging")
+
+
+def test_the_charts_of_a_memo_asked_for_in_english_are_dutch(chair, reader, body, other_body):
+    """The charts speak the active language (the dashboard's); the memo's are Dutch, because
+    the rendering is, whoever asked for it and in whatever language."""
+    from unittest import mock
+
+    from reports import pdf, services
+
+    session = memo_session(chair=chair, reader=reader, body=body, other_body=other_body)
+    rendered = []
+
+    def spy(template_name, context):
+        rendered.append(real(template_name, context))
+        return rendered[-1]
+
+    real = pdf.render_to_pdf
+    with translation.override("en"), mock.patch("reports.pdf.render_to_pdf", side_effect=spy):
+        memo = services.memo_request(beraad=session["beraad"], user=chair)
+        assert services.memo_render(memo_id=memo.pk) is True
+    page = Page(rendered[-1].html)
+    charts = page.text("figure.chart")
+    assert "Signalen per thema en orgaan" in charts
+    assert "rode draad (vet)" in charts
+    assert "getagd als thema" in charts
+    for english in ("Signals per", "Theme", "bold", "tagged", "No data", "Number"):
+        assert english not in charts

@@ -134,6 +134,11 @@ def nl(message: str, **params) -> str:
     return text % params if params else text
 
 
+def nl_plural(singular: str, plural: str, number: int, **params) -> str:
+    with translation.override("nl"):
+        return translation.ngettext(singular, plural, number) % params
+
+
 def body_text(response) -> str:
     if response.streaming:
         return b"".join(response.streaming_content).decode("utf-8", "replace")
@@ -1329,9 +1334,21 @@ def test_the_columns_of_the_file_are_checked_first(client, people, body):
         assert Signal.objects.count() == before
         problems = " ".join(import_problems(response).get(1, []))
         if missing:
-            assert nl("Missing columns: %(names)s.", names=", ".join(missing)) in problems
+            expected = nl_plural(
+                "Missing column: %(names)s.",
+                "Missing columns: %(names)s.",
+                len(missing),
+                names=", ".join(missing),
+            )
+            assert expected in problems
         if unknown:
-            assert nl("Unknown columns: %(names)s.", names=", ".join(unknown)) in problems
+            expected = nl_plural(
+                "Unknown column: %(names)s.",
+                "Unknown columns: %(names)s.",
+                len(unknown),
+                names=", ".join(unknown),
+            )
+            assert expected in problems
 
     strategy = st.tuples(
         st.lists(st.sampled_from(header), unique=True, max_size=4),

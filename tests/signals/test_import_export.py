@@ -603,7 +603,14 @@ def test_missing_required_columns_are_named_on_line_1(member_client, body, units
     assert response.status_code == 200
     assert not Signal.objects.exists()
     assert problems_by_line(response) == {
-        1: [nl("Missing columns: %(names)s.", names="omschrijving, periode_tot")]
+        1: [
+            nl_plural(
+                "Missing column: %(names)s.",
+                "Missing columns: %(names)s.",
+                2,
+                names="omschrijving, periode_tot",
+            )
+        ]
     }
 
 
@@ -632,7 +639,14 @@ def test_unknown_columns_are_named_on_line_1(member_client, body, units, fmt):
     assert response.status_code == 200
     assert not Signal.objects.exists()
     assert problems_by_line(response) == {
-        1: [nl("Unknown columns: %(names)s.", names="naam_melder, telefoon")]
+        1: [
+            nl_plural(
+                "Unknown column: %(names)s.",
+                "Unknown columns: %(names)s.",
+                2,
+                names="naam_melder, telefoon",
+            )
+        ]
     }
 
 
@@ -654,7 +668,11 @@ def test_an_unknown_column_is_reported_even_when_the_first_row_is_short(member_c
     assert response.status_code == 200
     assert not Signal.objects.exists()
     assert problems_by_line(response) == {
-        1: [nl("Unknown columns: %(names)s.", names="naam_melder")]
+        1: [
+            nl_plural(
+                "Unknown column: %(names)s.", "Unknown columns: %(names)s.", 1, names="naam_melder"
+            )
+        ]
     }
 
 
@@ -757,7 +775,15 @@ def test_with_accepted_redactions_the_row_is_saved_with_placeholders(
         == (good_rows()[0]["omschrijving"])
     )
     page = page_text(member_client.get(response["Location"]))
-    assert nl("Personal data was replaced by placeholders on lines %(lines)s.", lines="3") in page
+    assert (
+        nl_plural(
+            "Personal data was replaced by placeholders on line %(lines)s.",
+            "Personal data was replaced by placeholders on lines %(lines)s.",
+            1,
+            lines="3",
+        )
+        in page
+    )
 
 
 # --- Exporting ----------------------------------------------------------------------------------
