@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "rodedraden.accounts"
     label = "accounts"
-    verbose_name = _("Accounts")
+    verbose_name = _("Users and sign-in")
 
     def ready(self):
         from . import methods

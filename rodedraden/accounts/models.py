@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class Role(models.TextChoices):
@@ -92,3 +94,24 @@ class User(AbstractUser):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+
+# --- The second factors, as the admin shows them ------------------------------------------------
+# django-otp names its devices and their fields in English, without translations. The admin
+# shows them through these proxies (rodedraden/accounts/admin.py), in words of our own.
+class AuthenticatorApp(TOTPDevice):
+    """An authenticator app linked to an account (django-otp's TOTP device)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+
+
+class RecoveryCodes(StaticDevice):
+    """The one-time recovery codes of an account (django-otp's static device)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("set of recovery codes")
+        verbose_name_plural = _("recovery codes")

@@ -8,7 +8,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from rodedraden.accounts.models import AuthenticatorApp, RecoveryCodes
+
 from .models import AuditEntry, AuditEvent
+
+# django-otp names its devices in English only; the admin shows them as these proxies.
+SHOWN_AS = {model._meta.concrete_model: model for model in (AuthenticatorApp, RecoveryCodes)}
+
+
+def kind_name(content_type: ContentType) -> str:
+    """The name of a kind of record, as the admin calls it."""
+    model = content_type.model_class()
+    if model in SHOWN_AS:
+        return str(SHOWN_AS[model]._meta.verbose_name)
+    return content_type.name
 
 
 class RecordKindFilter(admin.SimpleListFilter):
@@ -22,7 +35,10 @@ class RecordKindFilter(admin.SimpleListFilter):
             .order_by("content_type")
         )
         return [
-            (str(row["content_type"]), ContentType.objects.get_for_id(row["content_type"]).name)
+            (
+                str(row["content_type"]),
+                kind_name(ContentType.objects.get_for_id(row["content_type"])),
+            )
             for row in kinds
         ]
 
@@ -119,7 +135,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("record"), ordering="content_type")
     def record(self, entry):
-        return f"{entry.content_type.name}: {entry.object_repr}"
+        return f"{kind_name(entry.content_type)}: {entry.object_repr}"
 
     @admin.display(description=_("before and after"))
     def changes_table(self, entry):

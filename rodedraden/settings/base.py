@@ -52,7 +52,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "two_factor",
-    "axes",
+    "rodedraden.thirdparty.AxesConfig",
     "csp",
     "auditlog",
     "rodedraden.audit",
