@@ -447,10 +447,14 @@ def recurrence_after(recommendation: Recommendation) -> list[Beraad]:
 def theme_list(*, fetched_by: User) -> QuerySet[Theme]:
     if fetched_by.role not in (Role.CHAIR, Role.ADMIN):
         return Theme.objects.none()
-    return Theme.objects.annotate(
-        tag_count=Count("tags", distinct=True),
-        beraad_count=Count("tags__beraad", distinct=True),
-    ).select_related("merged_into")
+    return (
+        Theme.objects.annotate(
+            tag_count=Count("tags", distinct=True),
+            beraad_count=Count("tags__beraad", distinct=True),
+        )
+        .select_related("merged_into")
+        .order_by("name", "pk")
+    )
 
 
 # --- The snapshot -------------------------------------------------------------------------------

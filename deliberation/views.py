@@ -20,6 +20,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from rodedraden.accounts.access import RoleRequiredMixin
 from rodedraden.accounts.models import Role
 from rodedraden.conflicts import refuse_stale_save
+from rodedraden.pagination import PaginationMixin, paginate
 from signals.guard import PersonalDataFound
 
 from . import selectors, services
@@ -68,10 +69,11 @@ class BeraadMixin:
 
 
 # --- Sessions ------------------------------------------------------------------------------------
-class BeraadListView(RoleRequiredMixin, ListView):
+class BeraadListView(RoleRequiredMixin, PaginationMixin, ListView):
     allowed_roles = ALL_ROLES
     template_name = "deliberation/beraad_list.html"
     context_object_name = "beraden"
+    paginate_by = 20
 
     def get_queryset(self):
         return selectors.beraad_list(fetched_by=self.request.user)
@@ -570,9 +572,18 @@ class ThemeListView(RoleRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         themes = selectors.theme_list(fetched_by=self.request.user)
+        page = paginate(self.request, themes.filter(merged_into__isnull=True), per_page=50)
+        merged = paginate(
+            self.request,
+            themes.filter(merged_into__isnull=False),
+            per_page=25,
+            param="samengevoegd",
+        )
         return super().get_context_data(
-            themes=themes.filter(merged_into__isnull=True),
-            merged=themes.filter(merged_into__isnull=False),
+            page=page,
+            themes=page.object_list,
+            merged_page=merged,
+            merged=merged.object_list,
             **kwargs,
         )
 
@@ -604,9 +615,13 @@ class ThemeDetailView(RoleRequiredMixin, TemplateView):
         theme = self.get_theme()
         context.setdefault("form", ThemeForm(instance=theme))
         context.setdefault("merge_form", ThemeMergeForm(theme=theme))
+        page = paginate(
+            self.request, theme.events.select_related("by").order_by("-at", "-pk"), per_page=25
+        )
         context.update(
             theme=theme,
-            events=theme.events.select_related("by"),
+            page=page,
+            events=page.object_list,
             sessions=selectors.theme_sessions(theme),
         )
         return context
@@ -648,7 +663,7 @@ class ThemeDetailView(RoleRequiredMixin, TemplateView):
 
 
 # --- Follow-up -----------------------------------------------------------------------------------
-class RecommendationListView(RoleRequiredMixin, ListView):
+class RecommendationListView(RoleRequiredMixin, PaginationMixin, ListView):
     allowed_roles = (Role.CHAIR, Role.READER, Role.ADMIN)
     template_name = "deliberation/recommendation_list.html"
     context_object_name = "recommendations"

@@ -15,11 +15,15 @@ from deliberation.models import FROZEN_STATES, STARTED_STATES
 from deliberation.selectors import beraad_get
 from rodedraden.accounts.access import RoleRequiredMixin
 from rodedraden.accounts.models import Role
+from rodedraden.pagination import paginate
 
 from . import selectors, services
 from .models import MemoKind, MemoState
 
 ALL_ROLES = tuple(Role)
+MEMOS_PER_PAGE = 20
+SESSIONS_PER_PAGE = 10
+PENDING_STATES = (MemoState.WACHTEND, MemoState.BEZIG)
 
 
 class MemoMixin:
@@ -30,13 +34,16 @@ class MemoMixin:
         return beraad
 
     def memo_context(self, beraad) -> dict:
-        memos = list(selectors.memo_list(beraad=beraad, fetched_by=self.request.user))
+        memos = selectors.memo_list(beraad=beraad, fetched_by=self.request.user)
+        page = paginate(self.request, memos, per_page=MEMOS_PER_PAGE)
         is_chair = self.request.user.role == Role.CHAIR
-        has_definitive = any(memo.kind == MemoKind.DEFINITIEF for memo in memos)
+        has_definitive = memos.filter(kind=MemoKind.DEFINITIEF).exists()
         return {
             "beraad": beraad,
-            "memos": memos,
-            "pending": any(memo.is_pending for memo in memos),
+            "page": page,
+            "memos": page.object_list,
+            # Over every version, not just this page: the page polls while any is being made.
+            "pending": memos.filter(state__in=PENDING_STATES).exists(),
             "is_chair": is_chair,
             "can_request_concept": is_chair
             and beraad.state in STARTED_STATES
@@ -127,5 +134,7 @@ class DashboardView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(selectors.dashboard(fetched_by=self.request.user))
+        dashboard = selectors.dashboard(fetched_by=self.request.user)
+        page = paginate(self.request, dashboard.pop("sessions"), per_page=SESSIONS_PER_PAGE)
+        context.update(dashboard, page=page, sessions=page.object_list)
         return context

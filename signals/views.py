@@ -7,7 +7,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -23,6 +22,7 @@ from rodedraden.accounts.models import Role
 from rodedraden.audit.models import AuditEvent
 from rodedraden.audit.services import audit_event_record
 from rodedraden.conflicts import refuse_stale_save
+from rodedraden.pagination import paginate
 
 from . import selectors, services, transfer
 from .forms import SignalActionForm, SignalFilter, SignalForm, SignalImportForm
@@ -72,16 +72,14 @@ class BodyWorkspaceView(RoleRequiredMixin, DetailView):
             request=self.request,
         )
         signals = filterset.qs
-        page = Paginator(signals, PAGE_SIZE).get_page(self.request.GET.get("pagina"))
-        query = self.request.GET.copy()
-        query.pop("pagina", None)
+        page = paginate(self.request, signals, per_page=PAGE_SIZE)
         context.update(
             kind=body.kind_spec,
             filter=filterset,
             page=page,
             signals=page.object_list,
-            query=query.urlencode(),
-            filtered=any(value for key, value in self.request.GET.items() if key != "pagina"),
+            query=page.query,  # the filters, for the export links
+            filtered=any(value for key, value in self.request.GET.items() if key != page.param),
             headline=body.kind_spec.headline(selectors.signal_facts(signals)),
             can_write=selectors.user_may_write(body=body, user=user),
             members=selectors.body_members(body=body, fetched_by=user),

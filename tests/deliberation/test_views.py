@@ -625,7 +625,7 @@ def test_the_theme_page_renames_and_shows_the_history(client, session, chair):
     theme.refresh_from_db()
     assert theme.name == "Doorlooptijden"
     page = client.get(url)
-    assert [e.kind for e in page.context["events"]] == ["renamed", "described"]
+    assert [e.kind for e in page.context["events"]] == ["described", "renamed"]  # newest first
     html = page.content.decode()
     assert "Tijdigheid" in html
     assert "Doorlooptijden" in html
