@@ -4,6 +4,9 @@ clear message."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -12,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -203,48 +207,64 @@ class BeraadDetailView(RoleRequiredMixin, BeraadMixin, TemplateView):
         return context
 
 
-# name in the URL → (service, the state it starts from, button, confirmation, done)
+class Transition(NamedTuple):
+    """A step in the life of a beraad, as the pages show it."""
+
+    service: Callable
+    source: str  # the state it starts from
+    label: str  # the button
+    explanation: str  # what happens, on the confirmation page
+    done: str  # the message afterwards
+    busy: str  # shown while the step runs
+
+
+# name in the URL → the step. Every step is final: there is no way back to an earlier state.
 TRANSITIONS = {
-    "voorbereiden": (
+    "voorbereiden": Transition(
         services.beraad_open_intake,
         BeraadState.GEPLAND,
-        _("Open the intake"),
-        _("The bodies can then submit their signals for this beraad."),
-        _("The intake is open: the bodies can submit their signals."),
+        gettext_lazy("Open the intake"),
+        gettext_lazy("The bodies can then submit their signals for this beraad."),
+        gettext_lazy("The intake is open: the bodies can submit their signals."),
+        gettext_lazy("Opening the intake…"),
     ),
-    "starten": (
+    "starten": Transition(
         services.beraad_start,
         BeraadState.VOORBEREIDING,
-        _("Start the beraad"),
-        _(
+        gettext_lazy("Start the beraad"),
+        gettext_lazy(
             "The submitted signals are included and every participating body can see them. "
             "They can no longer be withdrawn."
         ),
-        _("The beraad has started. The signals are in the workspace."),
+        gettext_lazy("The beraad has started. The signals are in the workspace."),
+        gettext_lazy("Starting the beraad and including the signals…"),
     ),
-    "concept-memo": (
+    "concept-memo": Transition(
         services.beraad_draft_memo,
         BeraadState.IN_BERAAD,
-        _("Draft the memo"),
-        _("The rode draden, analyses and recommendations go into a draft memo."),
-        _("The beraad now has a draft memo."),
+        gettext_lazy("Draft the memo"),
+        gettext_lazy("The rode draden, analyses and recommendations go into a draft memo."),
+        gettext_lazy("The beraad now has a draft memo."),
+        gettext_lazy("Moving the beraad to the draft memo…"),
     ),
-    "vaststellen": (
+    "vaststellen": Transition(
         services.beraad_adopt,
         BeraadState.CONCEPT_MEMO,
-        _("Adopt"),
-        _(
+        gettext_lazy("Adopt"),
+        gettext_lazy(
             "The content is frozen as it is now: signals, tags, analyses and "
             "recommendations. This cannot be undone."
         ),
-        _("The beraad was adopted and its content frozen."),
+        gettext_lazy("The beraad was adopted and its content frozen."),
+        gettext_lazy("Adopting the beraad and freezing its content…"),
     ),
-    "delen": (
+    "delen": Transition(
         services.beraad_share,
         BeraadState.VASTGESTELD,
-        _("Share with the readers"),
-        _("The mayor and the executive board can then read the memo and respond."),
-        _("The beraad was shared with the readers."),
+        gettext_lazy("Share with the readers"),
+        gettext_lazy("The mayor and the executive board can then read the memo and respond."),
+        gettext_lazy("The beraad was shared with the readers."),
+        gettext_lazy("Sharing the beraad with the readers…"),
     ),
 }
 
@@ -263,27 +283,64 @@ class BeraadTransitionView(RoleRequiredMixin, BeraadMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        _service, _source, label, explanation, _done = self.get_transition()
-        context.update(beraad=self.get_beraad(), label=label, explanation=explanation)
+        transition = self.get_transition()
+        context.update(
+            beraad=self.get_beraad(),
+            transition=transition,
+            label=transition.label,
+            explanation=transition.explanation,
+        )
         return context
 
     def post(self, request, *args, **kwargs):
-        service, _source, _label, _explanation, done = self.get_transition()
+        transition = self.get_transition()
         beraad = self.get_beraad()
         try:
-            service(beraad=beraad, user=request.user)
+            transition.service(beraad=beraad, user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         except PermissionDenied:
             raise Http404 from None
         else:
-            messages.success(request, done)
+            messages.success(request, transition.done)
         return redirect(beraad)
 
 
 class IntakeCompleteView(RoleRequiredMixin, BeraadMixin, View):
+    """A body says its submission is complete: asked first (GET ?body=…), done on POST. It
+    cannot be undone."""
+
     allowed_roles = (Role.MEMBER,)
-    http_method_names = ["post"]
+    http_method_names = ["get", "post"]
+
+    def get(self, request, *args, **kwargs):
+        beraad = self.get_beraad()
+        body_id = request.GET.get("body", "")
+        row = next(
+            (
+                row
+                for row in selectors.intake_overview(beraad=beraad, fetched_by=request.user)
+                if row.is_own and body_id.isdecimal() and row.body.pk == int(body_id)
+            ),
+            None,
+        )
+        if row is None:
+            raise Http404
+        if row.completed:
+            messages.info(
+                request,
+                _("%(body)s has said already that its submission is complete.")
+                % {"body": row.body.name},
+            )
+            return redirect(beraad)
+        if beraad.state != BeraadState.VOORBEREIDING:
+            messages.error(
+                request, _("Signals can be submitted only while the beraad is in preparation.")
+            )
+            return redirect(beraad)
+        return TemplateResponse(
+            request, "deliberation/intake_confirm.html", {"beraad": beraad, "row": row}
+        )
 
     def post(self, request, *args, **kwargs):
         from signals.models import OversightBody
@@ -309,7 +366,11 @@ class IntakeCompleteView(RoleRequiredMixin, BeraadMixin, View):
 
 
 # --- The tagging workspace -----------------------------------------------------------------------
-GROUPS = {"body": _("body"), "aspect": _("aspect"), "unit": _("organisation unit")}
+GROUPS = {
+    "body": gettext_lazy("body"),
+    "aspect": gettext_lazy("aspect"),
+    "unit": gettext_lazy("organisation unit"),
+}
 
 
 class WorkspaceMixin(RoleRequiredMixin, BeraadMixin):
@@ -544,17 +605,42 @@ class RodeDraadView(WorkspaceMixin, TemplateView):
 
 
 class RecommendationDeleteView(RoleRequiredMixin, View):
-    allowed_roles = CHAIR
-    http_method_names = ["post"]
+    """Removing a recommendation is asked first (GET); it cannot be undone."""
 
-    def post(self, request, *args, **kwargs):
-        recommendation = selectors.recommendation_get(pk=kwargs["pk"], fetched_by=request.user)
+    allowed_roles = CHAIR
+
+    def get_recommendation(self):
+        recommendation = selectors.recommendation_get(
+            pk=self.kwargs["pk"], fetched_by=self.request.user
+        )
         if recommendation is None:
             raise Http404
-        target = reverse(
+        return recommendation
+
+    def rode_draad_url(self, recommendation) -> str:
+        return reverse(
             "deliberation:rode-draad",
             kwargs={"pk": recommendation.beraad_id, "theme": recommendation.theme_id},
         )
+
+    def get(self, request, *args, **kwargs):
+        recommendation = self.get_recommendation()
+        if recommendation.beraad.is_frozen:
+            messages.error(request, FROZEN_RECOMMENDATION)
+            return redirect(self.rode_draad_url(recommendation))
+        return TemplateResponse(
+            request,
+            "deliberation/recommendation_confirm_delete.html",
+            {
+                "recommendation": recommendation,
+                "beraad": recommendation.beraad,
+                "back": self.rode_draad_url(recommendation),
+            },
+        )
+
+    def post(self, request, *args, **kwargs):
+        recommendation = self.get_recommendation()
+        target = self.rode_draad_url(recommendation)
         try:
             services.recommendation_delete(recommendation=recommendation, user=request.user)
         except ValidationError as error:
@@ -562,6 +648,11 @@ class RecommendationDeleteView(RoleRequiredMixin, View):
         else:
             messages.success(request, _("The recommendation was removed."))
         return redirect(target)
+
+
+FROZEN_RECOMMENDATION = gettext_lazy(
+    "This beraad has been adopted; its content can no longer change."
+)
 
 
 # --- The theme catalogue -------------------------------------------------------------------------
@@ -630,6 +721,18 @@ class ThemeDetailView(RoleRequiredMixin, TemplateView):
         theme = self.get_theme()
         if "merge" in request.POST:
             form = ThemeMergeForm(request.POST, theme=theme)
+            if form.is_valid() and "confirm" not in request.POST:
+                # First what the merge moves, and that it cannot be undone; the form there
+                # posts again with ``confirm``.
+                return TemplateResponse(
+                    request,
+                    "deliberation/theme_merge_confirm.html",
+                    {
+                        "theme": theme,
+                        "target": form.cleaned_data["target"],
+                        "effect": selectors.theme_merge_effect(theme),
+                    },
+                )
             if form.is_valid():
                 try:
                     target = services.theme_merge(

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -73,8 +74,31 @@ class MemoListView(RoleRequiredMixin, MemoMixin, TemplateView):
 
 
 class MemoRequestView(RoleRequiredMixin, MemoMixin, View):
+    """Asks for a memo version. The definitive one is asked first (GET ?kind=definitief): it
+    is made once and never changes. A concept needs no confirmation (it is made again at will);
+    any other GET goes to the memo page."""
+
     allowed_roles = (Role.CHAIR,)
-    http_method_names = ["post"]
+    http_method_names = ["get", "post"]
+
+    def get(self, request, *args, **kwargs):
+        beraad = self.get_beraad()
+        if request.GET.get("kind") != MemoKind.DEFINITIEF:
+            return redirect("reports:memo-list", pk=beraad.pk)
+        refusal = services.memo_request_refusal(beraad=beraad, definitive=True)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect("reports:memo-list", pk=beraad.pk)
+        latest = (
+            selectors.memo_list(beraad=beraad, fetched_by=request.user)
+            .filter(kind=MemoKind.CONCEPT, state=MemoState.KLAAR)
+            .first()
+        )
+        return TemplateResponse(
+            request,
+            "reports/memo_confirm_definitive.html",
+            {"beraad": beraad, "latest_concept": latest},
+        )
 
     def post(self, request, *args, **kwargs):
         beraad = self.get_beraad()

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -267,11 +268,30 @@ class SignalActionView(VisibleSignalMixin, View):
 
 
 class SignalSubmitView(SignalActionView):
+    """Submitting is asked first (GET: what happens, with the text as it is now); the form
+    posts the version the member saw, so a change by someone else in between is refused."""
+
+    http_method_names = ["get", "post"]
     action = staticmethod(services.signal_submit)
 
     @property
     def success_message(self):
         return _("The signal was submitted. The chair can see it now.")
+
+    def get(self, request, *args, **kwargs):
+        signal = self.get_signal()
+        if not selectors.user_may_write(body=signal.body, user=request.user):
+            raise Http404
+        if not signal.is_draft:
+            messages.info(request, _("Only a draft can be submitted."))
+            return redirect(signal)
+        seen = request.GET.get("version", "")
+        changed = seen.isdecimal() and int(seen) != signal.version
+        return TemplateResponse(
+            request,
+            "signals/signal_confirm_submit.html",
+            {"signal": signal, "body": signal.body, "changed": changed},
+        )
 
 
 class SignalWithdrawView(SignalActionView):
