@@ -128,6 +128,10 @@ class BeraadCreateView(RoleRequiredMixin, FormView):
         messages.success(self.request, _("The beraad was planned."))
         return redirect(beraad)
 
+    def form_invalid(self, form):
+        messages.error(self.request, _("The beraad was not planned: see what is marked below."))
+        return super().form_invalid(form)
+
 
 @private_post
 @no_store
@@ -186,6 +190,10 @@ class BeraadUpdateView(RoleRequiredMixin, BeraadMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Your changes were saved."))
         return redirect(self.beraad)
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("Your changes were not saved: see what is marked below."))
+        return super().form_invalid(form)
 
 
 class BeraadDetailView(RoleRequiredMixin, BeraadMixin, TemplateView):
@@ -434,9 +442,11 @@ class TagView(WorkspaceMixin, View):
             error = " ".join(refusal.messages)
         except PermissionDenied:
             raise Http404 from None
-        if not request.htmx:
+        if not request.htmx:  # htmx shows the change in place; a reload says it
             if error:
                 messages.error(request, error)
+            else:
+                messages.success(request, self.done)
             url = reverse("deliberation:workspace", kwargs={"pk": beraad.pk})
             anchor = f"#signaal-{inclusion.pk}" if inclusion else ""
             return HttpResponseRedirect(url + anchor)
@@ -468,12 +478,15 @@ class TagView(WorkspaceMixin, View):
             raise ValidationError(_("This tag could not be read. Reload the page."))
         inclusion = self.inclusion(beraad, form.cleaned_data["inclusion"])
         theme = get_object_or_404(Theme, pk=form.cleaned_data["theme"])
+        tagged = form.cleaned_data["tagged"]
         services.tag_set(
-            beraad=beraad,
-            inclusion=inclusion,
-            theme=theme,
-            user=request.user,
-            tagged=form.cleaned_data["tagged"],
+            beraad=beraad, inclusion=inclusion, theme=theme, user=request.user, tagged=tagged
+        )
+        names = {"theme": theme.name, "signal": inclusion.signal.title}
+        self.done = (
+            _("“%(signal)s” now has the theme “%(theme)s”.") % names
+            if tagged
+            else _("The theme “%(theme)s” was taken off “%(signal)s”.") % names
         )
         return inclusion
 
@@ -484,9 +497,13 @@ class TagNewThemeView(TagView):
         inclusion = self.inclusion(beraad, request.POST.get("inclusion"))
         if not form.is_valid():
             raise ValidationError(_("Type the name of a theme (at most 120 characters)."))
-        services.tag_with_new_theme(
+        theme = services.tag_with_new_theme(
             beraad=beraad, inclusion=inclusion, user=request.user, name=form.cleaned_data["name"]
         )
+        self.done = _("“%(signal)s” now has the theme “%(theme)s”.") % {
+            "theme": theme.name,
+            "signal": inclusion.signal.title,
+        }
         return inclusion
 
 
@@ -582,6 +599,7 @@ class RodeDraadView(WorkspaceMixin, TemplateView):
             else:
                 messages.success(request, _("The analysis was saved."))
                 return redirect(request.path)
+        messages.error(request, _("The analysis was not saved: see what is marked below."))
         return self.render_to_response(self.get_context_data(analysis_form=form))
 
     def add_recommendation(self, request):
@@ -601,6 +619,7 @@ class RodeDraadView(WorkspaceMixin, TemplateView):
             else:
                 messages.success(request, _("The recommendation was added."))
                 return redirect(request.path)
+        messages.error(request, _("The recommendation was not added: see what is marked below."))
         return self.render_to_response(self.get_context_data(recommendation_form=form))
 
 
@@ -691,6 +710,10 @@ class ThemeListView(RoleRequiredMixin, FormView):
         messages.success(self.request, _("The theme “%(name)s” was added.") % {"name": theme})
         return redirect("deliberation:theme-list")
 
+    def form_invalid(self, form):
+        messages.error(self.request, _("The theme was not added: see what is marked below."))
+        return super().form_invalid(form)
+
 
 class ThemeDetailView(RoleRequiredMixin, TemplateView):
     allowed_roles = CHAIR
@@ -747,6 +770,7 @@ class ThemeDetailView(RoleRequiredMixin, TemplateView):
                         % {"source": theme.name, "target": target.name},
                     )
                     return redirect(target)
+            messages.error(request, _("The themes were not merged: see what is marked below."))
             return self.render_to_response(self.get_context_data(merge_form=form))
         form = ThemeForm(request.POST, instance=theme)
         if form.is_valid():
@@ -762,6 +786,7 @@ class ThemeDetailView(RoleRequiredMixin, TemplateView):
             else:
                 messages.success(request, _("The theme was saved."))
                 return redirect(theme)
+        messages.error(request, _("The theme was not saved: see what is marked below."))
         return self.render_to_response(self.get_context_data(form=form))
 
 
@@ -850,3 +875,7 @@ class RecommendationDetailView(RoleRequiredMixin, FormView):
             raise Http404 from None
         messages.success(self.request, _("The response was saved."))
         return redirect(self.recommendation)
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("The response was not saved: see what is marked below."))
+        return super().form_invalid(form)

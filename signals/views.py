@@ -351,6 +351,10 @@ class SignalImportView(WritableBodyMixin, FormView):
     form_class = SignalImportForm
     template_name = "signals/signal_import.html"
 
+    def form_invalid(self, form):
+        messages.error(self.request, _("Nothing was imported: see what is marked below."))
+        return super().form_invalid(form)
+
     @method_decorator(sensitive_variables())
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
