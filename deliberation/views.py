@@ -805,8 +805,12 @@ class RecommendationListView(RoleRequiredMixin, PaginationMixin, ListView):
         return recommendations
 
     def get_context_data(self, **kwargs):
+        status = self.request.GET.get("status")
         return super().get_context_data(
-            statuses=RecommendationStatus.choices, status=self.request.GET.get("status"), **kwargs
+            statuses=RecommendationStatus.choices,
+            status=status,
+            status_label=dict(RecommendationStatus.choices).get(status),
+            **kwargs,
         )
 
 
