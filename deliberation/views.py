@@ -623,6 +623,11 @@ class RodeDraadView(WorkspaceMixin, TemplateView):
         return self.render_to_response(self.get_context_data(recommendation_form=form))
 
 
+FROZEN_RECOMMENDATION = gettext_lazy(
+    "This beraad has been adopted; its content can no longer change."
+)
+
+
 class RecommendationDeleteView(RoleRequiredMixin, View):
     """Removing a recommendation is asked first (GET); it cannot be undone."""
 
@@ -667,11 +672,6 @@ class RecommendationDeleteView(RoleRequiredMixin, View):
         else:
             messages.success(request, _("The recommendation was removed."))
         return redirect(target)
-
-
-FROZEN_RECOMMENDATION = gettext_lazy(
-    "This beraad has been adopted; its content can no longer change."
-)
 
 
 # --- The theme catalogue -------------------------------------------------------------------------
