@@ -431,6 +431,26 @@ def theme_sessions(theme: Theme) -> list[tuple[Beraad, int, int]]:
     return [(beraad, *counts[beraad.pk]) for beraad in beraden]
 
 
+@dataclass
+class MergeEffect:
+    """What merging a theme moves, for the confirmation page."""
+
+    tags: int
+    sessions: int
+    analyses: int
+    recommendations: int
+
+
+def theme_merge_effect(theme: Theme) -> MergeEffect:
+    tags = Tag.objects.filter(theme=theme)
+    return MergeEffect(
+        tags=tags.count(),
+        sessions=tags.values("beraad").distinct().count(),
+        analyses=Analysis.objects.filter(theme=theme).count(),
+        recommendations=Recommendation.objects.filter(theme=theme).count(),
+    )
+
+
 def recurrence_after(recommendation: Recommendation) -> list[Beraad]:
     """Later sessions in which the theme of an adopted recommendation was tagged again: the
     flag that adopting it did not end the problem."""
@@ -448,10 +468,14 @@ def recurrence_after(recommendation: Recommendation) -> list[Beraad]:
 def theme_list(*, fetched_by: User) -> QuerySet[Theme]:
     if fetched_by.role not in (Role.CHAIR, Role.ADMIN):
         return Theme.objects.none()
-    return Theme.objects.annotate(
-        tag_count=Count("tags", distinct=True),
-        beraad_count=Count("tags__beraad", distinct=True),
-    ).select_related("merged_into")
+    return (
+        Theme.objects.annotate(
+            tag_count=Count("tags", distinct=True),
+            beraad_count=Count("tags__beraad", distinct=True),
+        )
+        .select_related("merged_into")
+        .order_by("name", "pk")
+    )
 
 
 # --- The snapshot -------------------------------------------------------------------------------

@@ -4,6 +4,9 @@ clear message."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -21,6 +24,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from rodedraden.accounts.access import RoleRequiredMixin
 from rodedraden.accounts.models import Role
 from rodedraden.conflicts import refuse_stale_save
+from rodedraden.pagination import PaginationMixin, paginate
 from signals.guard import PersonalDataFound
 
 from . import selectors, services
@@ -69,10 +73,11 @@ class BeraadMixin:
 
 
 # --- Sessions ------------------------------------------------------------------------------------
-class BeraadListView(RoleRequiredMixin, ListView):
+class BeraadListView(RoleRequiredMixin, PaginationMixin, ListView):
     allowed_roles = ALL_ROLES
     template_name = "deliberation/beraad_list.html"
     context_object_name = "beraden"
+    paginate_by = 20
 
     def get_queryset(self):
         return selectors.beraad_list(fetched_by=self.request.user)
@@ -122,6 +127,10 @@ class BeraadCreateView(RoleRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("The beraad was planned."))
         return redirect(beraad)
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("The beraad was not planned: see what is marked below."))
+        return super().form_invalid(form)
 
 
 @private_post
@@ -182,6 +191,10 @@ class BeraadUpdateView(RoleRequiredMixin, BeraadMixin, FormView):
         messages.success(self.request, _("Your changes were saved."))
         return redirect(self.beraad)
 
+    def form_invalid(self, form):
+        messages.error(self.request, _("Your changes were not saved: see what is marked below."))
+        return super().form_invalid(form)
+
 
 class BeraadDetailView(RoleRequiredMixin, BeraadMixin, TemplateView):
     allowed_roles = ALL_ROLES
@@ -202,17 +215,28 @@ class BeraadDetailView(RoleRequiredMixin, BeraadMixin, TemplateView):
         return context
 
 
-# name in the URL → (service, the state it starts from, button, confirmation, done); lazy, so
-# that each request gets them in its own language
+class Transition(NamedTuple):
+    """A step in the life of a beraad, as the pages show it."""
+
+    service: Callable
+    source: str  # the state it starts from
+    label: str  # the button
+    explanation: str  # what happens, on the confirmation page
+    done: str  # the message afterwards
+    busy: str  # shown while the step runs
+
+
+# name in the URL → the step. Every step is final: there is no way back to an earlier state.
 TRANSITIONS = {
-    "voorbereiden": (
+    "voorbereiden": Transition(
         services.beraad_open_intake,
         BeraadState.GEPLAND,
         gettext_lazy("Open the intake"),
         gettext_lazy("The bodies can then submit their signals for this beraad."),
         gettext_lazy("The intake is open: the bodies can submit their signals."),
+        gettext_lazy("Opening the intake…"),
     ),
-    "starten": (
+    "starten": Transition(
         services.beraad_start,
         BeraadState.VOORBEREIDING,
         gettext_lazy("Start the beraad"),
@@ -221,15 +245,17 @@ TRANSITIONS = {
             "They can no longer be withdrawn."
         ),
         gettext_lazy("The beraad has started. The signals are in the workspace."),
+        gettext_lazy("Starting the beraad and including the signals…"),
     ),
-    "concept-memo": (
+    "concept-memo": Transition(
         services.beraad_draft_memo,
         BeraadState.IN_BERAAD,
         gettext_lazy("Draft the memo"),
         gettext_lazy("The rode draden, analyses and recommendations go into a draft memo."),
         gettext_lazy("The beraad now has a draft memo."),
+        gettext_lazy("Moving the beraad to the draft memo…"),
     ),
-    "vaststellen": (
+    "vaststellen": Transition(
         services.beraad_adopt,
         BeraadState.CONCEPT_MEMO,
         gettext_lazy("Adopt"),
@@ -238,13 +264,15 @@ TRANSITIONS = {
             "recommendations. This cannot be undone."
         ),
         gettext_lazy("The beraad was adopted and its content frozen."),
+        gettext_lazy("Adopting the beraad and freezing its content…"),
     ),
-    "delen": (
+    "delen": Transition(
         services.beraad_share,
         BeraadState.VASTGESTELD,
         gettext_lazy("Share with the readers"),
         gettext_lazy("The mayor and the executive board can then read the memo and respond."),
         gettext_lazy("The beraad was shared with the readers."),
+        gettext_lazy("Sharing the beraad with the readers…"),
     ),
 }
 
@@ -263,27 +291,64 @@ class BeraadTransitionView(RoleRequiredMixin, BeraadMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        _service, _source, label, explanation, _done = self.get_transition()
-        context.update(beraad=self.get_beraad(), label=label, explanation=explanation)
+        transition = self.get_transition()
+        context.update(
+            beraad=self.get_beraad(),
+            transition=transition,
+            label=transition.label,
+            explanation=transition.explanation,
+        )
         return context
 
     def post(self, request, *args, **kwargs):
-        service, _source, _label, _explanation, done = self.get_transition()
+        transition = self.get_transition()
         beraad = self.get_beraad()
         try:
-            service(beraad=beraad, user=request.user)
+            transition.service(beraad=beraad, user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         except PermissionDenied:
             raise Http404 from None
         else:
-            messages.success(request, done)
+            messages.success(request, transition.done)
         return redirect(beraad)
 
 
 class IntakeCompleteView(RoleRequiredMixin, BeraadMixin, View):
+    """A body says its submission is complete: asked first (GET ?body=…), done on POST. It
+    cannot be undone."""
+
     allowed_roles = (Role.MEMBER,)
-    http_method_names = ["post"]
+    http_method_names = ["get", "post"]
+
+    def get(self, request, *args, **kwargs):
+        beraad = self.get_beraad()
+        body_id = request.GET.get("body", "")
+        row = next(
+            (
+                row
+                for row in selectors.intake_overview(beraad=beraad, fetched_by=request.user)
+                if row.is_own and body_id.isdecimal() and row.body.pk == int(body_id)
+            ),
+            None,
+        )
+        if row is None:
+            raise Http404
+        if row.completed:
+            messages.info(
+                request,
+                _("%(body)s has said already that its submission is complete.")
+                % {"body": row.body.name},
+            )
+            return redirect(beraad)
+        if beraad.state != BeraadState.VOORBEREIDING:
+            messages.error(
+                request, _("Signals can be submitted only while the beraad is in preparation.")
+            )
+            return redirect(beraad)
+        return TemplateResponse(
+            request, "deliberation/intake_confirm.html", {"beraad": beraad, "row": row}
+        )
 
     def post(self, request, *args, **kwargs):
         from signals.models import OversightBody
@@ -377,9 +442,11 @@ class TagView(WorkspaceMixin, View):
             error = " ".join(refusal.messages)
         except PermissionDenied:
             raise Http404 from None
-        if not request.htmx:
+        if not request.htmx:  # htmx shows the change in place; a reload says it
             if error:
                 messages.error(request, error)
+            else:
+                messages.success(request, self.done)
             url = reverse("deliberation:workspace", kwargs={"pk": beraad.pk})
             anchor = f"#signaal-{inclusion.pk}" if inclusion else ""
             return HttpResponseRedirect(url + anchor)
@@ -411,12 +478,15 @@ class TagView(WorkspaceMixin, View):
             raise ValidationError(_("This tag could not be read. Reload the page."))
         inclusion = self.inclusion(beraad, form.cleaned_data["inclusion"])
         theme = get_object_or_404(Theme, pk=form.cleaned_data["theme"])
+        tagged = form.cleaned_data["tagged"]
         services.tag_set(
-            beraad=beraad,
-            inclusion=inclusion,
-            theme=theme,
-            user=request.user,
-            tagged=form.cleaned_data["tagged"],
+            beraad=beraad, inclusion=inclusion, theme=theme, user=request.user, tagged=tagged
+        )
+        names = {"theme": theme.name, "signal": inclusion.signal.title}
+        self.done = (
+            _("“%(signal)s” now has the theme “%(theme)s”.") % names
+            if tagged
+            else _("The theme “%(theme)s” was taken off “%(signal)s”.") % names
         )
         return inclusion
 
@@ -427,9 +497,13 @@ class TagNewThemeView(TagView):
         inclusion = self.inclusion(beraad, request.POST.get("inclusion"))
         if not form.is_valid():
             raise ValidationError(_("Type the name of a theme (at most 120 characters)."))
-        services.tag_with_new_theme(
+        theme = services.tag_with_new_theme(
             beraad=beraad, inclusion=inclusion, user=request.user, name=form.cleaned_data["name"]
         )
+        self.done = _("“%(signal)s” now has the theme “%(theme)s”.") % {
+            "theme": theme.name,
+            "signal": inclusion.signal.title,
+        }
         return inclusion
 
 
@@ -525,6 +599,7 @@ class RodeDraadView(WorkspaceMixin, TemplateView):
             else:
                 messages.success(request, _("The analysis was saved."))
                 return redirect(request.path)
+        messages.error(request, _("The analysis was not saved: see what is marked below."))
         return self.render_to_response(self.get_context_data(analysis_form=form))
 
     def add_recommendation(self, request):
@@ -544,21 +619,52 @@ class RodeDraadView(WorkspaceMixin, TemplateView):
             else:
                 messages.success(request, _("The recommendation was added."))
                 return redirect(request.path)
+        messages.error(request, _("The recommendation was not added: see what is marked below."))
         return self.render_to_response(self.get_context_data(recommendation_form=form))
 
 
-class RecommendationDeleteView(RoleRequiredMixin, View):
-    allowed_roles = CHAIR
-    http_method_names = ["post"]
+FROZEN_RECOMMENDATION = gettext_lazy(
+    "This beraad has been adopted; its content can no longer change."
+)
 
-    def post(self, request, *args, **kwargs):
-        recommendation = selectors.recommendation_get(pk=kwargs["pk"], fetched_by=request.user)
+
+class RecommendationDeleteView(RoleRequiredMixin, View):
+    """Removing a recommendation is asked first (GET); it cannot be undone."""
+
+    allowed_roles = CHAIR
+
+    def get_recommendation(self):
+        recommendation = selectors.recommendation_get(
+            pk=self.kwargs["pk"], fetched_by=self.request.user
+        )
         if recommendation is None:
             raise Http404
-        target = reverse(
+        return recommendation
+
+    def rode_draad_url(self, recommendation) -> str:
+        return reverse(
             "deliberation:rode-draad",
             kwargs={"pk": recommendation.beraad_id, "theme": recommendation.theme_id},
         )
+
+    def get(self, request, *args, **kwargs):
+        recommendation = self.get_recommendation()
+        if recommendation.beraad.is_frozen:
+            messages.error(request, FROZEN_RECOMMENDATION)
+            return redirect(self.rode_draad_url(recommendation))
+        return TemplateResponse(
+            request,
+            "deliberation/recommendation_confirm_delete.html",
+            {
+                "recommendation": recommendation,
+                "beraad": recommendation.beraad,
+                "back": self.rode_draad_url(recommendation),
+            },
+        )
+
+    def post(self, request, *args, **kwargs):
+        recommendation = self.get_recommendation()
+        target = self.rode_draad_url(recommendation)
         try:
             services.recommendation_delete(recommendation=recommendation, user=request.user)
         except ValidationError as error:
@@ -576,9 +682,18 @@ class ThemeListView(RoleRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         themes = selectors.theme_list(fetched_by=self.request.user)
+        page = paginate(self.request, themes.filter(merged_into__isnull=True), per_page=50)
+        merged = paginate(
+            self.request,
+            themes.filter(merged_into__isnull=False),
+            per_page=25,
+            param="samengevoegd",
+        )
         return super().get_context_data(
-            themes=themes.filter(merged_into__isnull=True),
-            merged=themes.filter(merged_into__isnull=False),
+            page=page,
+            themes=page.object_list,
+            merged_page=merged,
+            merged=merged.object_list,
             **kwargs,
         )
 
@@ -595,6 +710,10 @@ class ThemeListView(RoleRequiredMixin, FormView):
         messages.success(self.request, _("The theme “%(name)s” was added.") % {"name": theme})
         return redirect("deliberation:theme-list")
 
+    def form_invalid(self, form):
+        messages.error(self.request, _("The theme was not added: see what is marked below."))
+        return super().form_invalid(form)
+
 
 class ThemeDetailView(RoleRequiredMixin, TemplateView):
     allowed_roles = CHAIR
@@ -610,9 +729,13 @@ class ThemeDetailView(RoleRequiredMixin, TemplateView):
         theme = self.get_theme()
         context.setdefault("form", ThemeForm(instance=theme))
         context.setdefault("merge_form", ThemeMergeForm(theme=theme))
+        page = paginate(
+            self.request, theme.events.select_related("by").order_by("-at", "-pk"), per_page=25
+        )
         context.update(
             theme=theme,
-            events=theme.events.select_related("by"),
+            page=page,
+            events=page.object_list,
             sessions=selectors.theme_sessions(theme),
         )
         return context
@@ -621,6 +744,18 @@ class ThemeDetailView(RoleRequiredMixin, TemplateView):
         theme = self.get_theme()
         if "merge" in request.POST:
             form = ThemeMergeForm(request.POST, theme=theme)
+            if form.is_valid() and "confirm" not in request.POST:
+                # First what the merge moves, and that it cannot be undone; the form there
+                # posts again with ``confirm``.
+                return TemplateResponse(
+                    request,
+                    "deliberation/theme_merge_confirm.html",
+                    {
+                        "theme": theme,
+                        "target": form.cleaned_data["target"],
+                        "effect": selectors.theme_merge_effect(theme),
+                    },
+                )
             if form.is_valid():
                 try:
                     target = services.theme_merge(
@@ -635,6 +770,7 @@ class ThemeDetailView(RoleRequiredMixin, TemplateView):
                         % {"source": theme.name, "target": target.name},
                     )
                     return redirect(target)
+            messages.error(request, _("The themes were not merged: see what is marked below."))
             return self.render_to_response(self.get_context_data(merge_form=form))
         form = ThemeForm(request.POST, instance=theme)
         if form.is_valid():
@@ -650,11 +786,12 @@ class ThemeDetailView(RoleRequiredMixin, TemplateView):
             else:
                 messages.success(request, _("The theme was saved."))
                 return redirect(theme)
+        messages.error(request, _("The theme was not saved: see what is marked below."))
         return self.render_to_response(self.get_context_data(form=form))
 
 
 # --- Follow-up -----------------------------------------------------------------------------------
-class RecommendationListView(RoleRequiredMixin, ListView):
+class RecommendationListView(RoleRequiredMixin, PaginationMixin, ListView):
     allowed_roles = (Role.CHAIR, Role.READER, Role.ADMIN)
     template_name = "deliberation/recommendation_list.html"
     context_object_name = "recommendations"
@@ -668,8 +805,12 @@ class RecommendationListView(RoleRequiredMixin, ListView):
         return recommendations
 
     def get_context_data(self, **kwargs):
+        status = self.request.GET.get("status")
         return super().get_context_data(
-            statuses=RecommendationStatus.choices, status=self.request.GET.get("status"), **kwargs
+            statuses=RecommendationStatus.choices,
+            status=status,
+            status_label=dict(RecommendationStatus.choices).get(status),
+            **kwargs,
         )
 
 
@@ -738,3 +879,7 @@ class RecommendationDetailView(RoleRequiredMixin, FormView):
             raise Http404 from None
         messages.success(self.request, _("The response was saved."))
         return redirect(self.recommendation)
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("The response was not saved: see what is marked below."))
+        return super().form_invalid(form)

@@ -45,6 +45,19 @@ def _queue(memo: Memo) -> None:
     transaction.on_commit(send)
 
 
+def memo_request_refusal(*, beraad: Beraad, definitive: bool) -> str | None:
+    """Why a memo of this kind cannot be asked for now, or None: the rule of ``memo_request``,
+    which the confirmation page asks too."""
+    if definitive:
+        if beraad.state not in FROZEN_STATES:
+            return _("The definitive memo follows once the beraad is adopted.")
+        if beraad.memos.filter(kind=MemoKind.DEFINITIEF).exists():
+            return _("The definitive memo has been made already; it never changes.")
+    elif beraad.state not in STARTED_STATES or beraad.state in FROZEN_STATES:
+        return _("A concept memo can be made while the beraad is in session or in draft.")
+    return None
+
+
 @transaction.atomic
 def memo_request(*, beraad: Beraad, user: User, definitive: bool = False) -> Memo:
     """Ask for a new version of the memo: a concept (as often as wanted, from the moment the
@@ -52,15 +65,9 @@ def memo_request(*, beraad: Beraad, user: User, definitive: bool = False) -> Mem
     if not user.is_active or user.role != Role.CHAIR:
         raise PermissionDenied
     beraad = Beraad.objects.select_for_update().get(pk=beraad.pk)
-    if definitive:
-        if beraad.state not in FROZEN_STATES:
-            raise ValidationError(_("The definitive memo follows once the beraad is adopted."))
-        if beraad.memos.filter(kind=MemoKind.DEFINITIEF).exists():
-            raise ValidationError(_("The definitive memo has been made already; it never changes."))
-    elif beraad.state not in STARTED_STATES or beraad.state in FROZEN_STATES:
-        raise ValidationError(
-            _("A concept memo can be made while the beraad is in session or in draft.")
-        )
+    refusal = memo_request_refusal(beraad=beraad, definitive=definitive)
+    if refusal:
+        raise ValidationError(refusal)
     version = (beraad.memos.aggregate(latest=Max("version"))["latest"] or 0) + 1
     memo = Memo.objects.create(
         beraad=beraad,

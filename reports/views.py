@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -15,11 +16,15 @@ from deliberation.models import FROZEN_STATES, STARTED_STATES
 from deliberation.selectors import beraad_get
 from rodedraden.accounts.access import RoleRequiredMixin
 from rodedraden.accounts.models import Role
+from rodedraden.pagination import paginate
 
 from . import selectors, services
 from .models import MemoKind, MemoState
 
 ALL_ROLES = tuple(Role)
+MEMOS_PER_PAGE = 20
+SESSIONS_PER_PAGE = 10
+PENDING_STATES = (MemoState.WACHTEND, MemoState.BEZIG)
 
 
 class MemoMixin:
@@ -30,13 +35,16 @@ class MemoMixin:
         return beraad
 
     def memo_context(self, beraad) -> dict:
-        memos = list(selectors.memo_list(beraad=beraad, fetched_by=self.request.user))
+        memos = selectors.memo_list(beraad=beraad, fetched_by=self.request.user)
+        page = paginate(self.request, memos, per_page=MEMOS_PER_PAGE)
         is_chair = self.request.user.role == Role.CHAIR
-        has_definitive = any(memo.kind == MemoKind.DEFINITIEF for memo in memos)
+        has_definitive = memos.filter(kind=MemoKind.DEFINITIEF).exists()
         return {
             "beraad": beraad,
-            "memos": memos,
-            "pending": any(memo.is_pending for memo in memos),
+            "page": page,
+            "memos": page.object_list,
+            # Over every version, not just this page: the page polls while any is being made.
+            "pending": memos.filter(state__in=PENDING_STATES).exists(),
             "is_chair": is_chair,
             "can_request_concept": is_chair
             and beraad.state in STARTED_STATES
@@ -66,8 +74,31 @@ class MemoListView(RoleRequiredMixin, MemoMixin, TemplateView):
 
 
 class MemoRequestView(RoleRequiredMixin, MemoMixin, View):
+    """Asks for a memo version. The definitive one is asked first (GET ?kind=definitief): it
+    is made once and never changes. A concept needs no confirmation (it is made again at will);
+    any other GET goes to the memo page."""
+
     allowed_roles = (Role.CHAIR,)
-    http_method_names = ["post"]
+    http_method_names = ["get", "post"]
+
+    def get(self, request, *args, **kwargs):
+        beraad = self.get_beraad()
+        if request.GET.get("kind") != MemoKind.DEFINITIEF:
+            return redirect("reports:memo-list", pk=beraad.pk)
+        refusal = services.memo_request_refusal(beraad=beraad, definitive=True)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect("reports:memo-list", pk=beraad.pk)
+        latest = (
+            selectors.memo_list(beraad=beraad, fetched_by=request.user)
+            .filter(kind=MemoKind.CONCEPT, state=MemoState.KLAAR)
+            .first()
+        )
+        return TemplateResponse(
+            request,
+            "reports/memo_confirm_definitive.html",
+            {"beraad": beraad, "latest_concept": latest},
+        )
 
     def post(self, request, *args, **kwargs):
         beraad = self.get_beraad()
@@ -127,5 +158,7 @@ class DashboardView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(selectors.dashboard(fetched_by=self.request.user))
+        dashboard = selectors.dashboard(fetched_by=self.request.user)
+        page = paginate(self.request, dashboard.pop("sessions"), per_page=SESSIONS_PER_PAGE)
+        context.update(dashboard, page=page, sessions=page.object_list)
         return context

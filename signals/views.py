@@ -7,9 +7,9 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from rodedraden.accounts.models import Role
 from rodedraden.audit.models import AuditEvent
 from rodedraden.audit.services import audit_event_record
 from rodedraden.conflicts import refuse_stale_save
+from rodedraden.pagination import paginate
 
 from . import selectors, services, transfer
 from .forms import SignalActionForm, SignalFilter, SignalForm, SignalImportForm
@@ -72,16 +73,14 @@ class BodyWorkspaceView(RoleRequiredMixin, DetailView):
             request=self.request,
         )
         signals = filterset.qs
-        page = Paginator(signals, PAGE_SIZE).get_page(self.request.GET.get("pagina"))
-        query = self.request.GET.copy()
-        query.pop("pagina", None)
+        page = paginate(self.request, signals, per_page=PAGE_SIZE)
         context.update(
             kind=body.kind_spec,
             filter=filterset,
             page=page,
             signals=page.object_list,
-            query=query.urlencode(),
-            filtered=any(value for key, value in self.request.GET.items() if key != "pagina"),
+            query=page.query,  # the filters, for the export links
+            filtered=any(value for key, value in self.request.GET.items() if key != page.param),
             headline=body.kind_spec.headline(selectors.signal_facts(signals)),
             can_write=selectors.user_may_write(body=body, user=user),
             members=selectors.body_members(body=body, fetched_by=user),
@@ -269,11 +268,30 @@ class SignalActionView(VisibleSignalMixin, View):
 
 
 class SignalSubmitView(SignalActionView):
+    """Submitting is asked first (GET: what happens, with the text as it is now); the form
+    posts the version the member saw, so a change by someone else in between is refused."""
+
+    http_method_names = ["get", "post"]
     action = staticmethod(services.signal_submit)
 
     @property
     def success_message(self):
         return _("The signal was submitted. The chair can see it now.")
+
+    def get(self, request, *args, **kwargs):
+        signal = self.get_signal()
+        if not selectors.user_may_write(body=signal.body, user=request.user):
+            raise Http404
+        if not signal.is_draft:
+            messages.info(request, _("Only a draft can be submitted."))
+            return redirect(signal)
+        seen = request.GET.get("version", "")
+        changed = seen.isdecimal() and int(seen) != signal.version
+        return TemplateResponse(
+            request,
+            "signals/signal_confirm_submit.html",
+            {"signal": signal, "body": signal.body, "changed": changed},
+        )
 
 
 class SignalWithdrawView(SignalActionView):
@@ -332,6 +350,10 @@ def _download(content: bytes, *, filename: str, fmt: str) -> HttpResponse:
 class SignalImportView(WritableBodyMixin, FormView):
     form_class = SignalImportForm
     template_name = "signals/signal_import.html"
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("Nothing was imported: see what is marked below."))
+        return super().form_invalid(form)
 
     @method_decorator(sensitive_variables())
     def form_valid(self, form):

@@ -269,6 +269,49 @@ def test_a_member_completes_the_intake_on_the_beraad_page(client, beraad, chair,
 
 
 @pytest.mark.django_db
+def test_completing_the_intake_is_asked_first(client, beraad, chair, member, body):
+    beraad = advance(beraad, chair, BeraadState.VOORBEREIDING)
+    submitted(body, period_start=beraad.period_start, period_end=beraad.period_end)
+    url = reverse("deliberation:intake", args=[beraad.pk])
+    client.force_login(member)
+    detail = client.get(beraad.get_absolute_url()).content.decode()
+    assert f'href="{url}?body={body.pk}"' in detail  # a link to the question
+    response = client.get(url, {"body": body.pk})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Is de inzending van Rekenkamer compleet?" in page
+    assert "Rekenkamer heeft tot nu toe 1 signaal ingediend" in page
+    assert "Dit kan niet ongedaan worden gemaakt." in page
+    assert f'<input type="hidden" name="body" value="{body.pk}">' in page
+    assert not Intake.objects.exists()  # asking changes nothing
+    client.post(url, {"body": body.pk})
+    assert Intake.objects.get().body == body
+    # Asked again once it is done: back to the beraad, with why.
+    response = client.get(url, {"body": body.pk}, follow=True)
+    assert response.redirect_chain == [(beraad.get_absolute_url(), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        dutch("Thank you: %(body)s has submitted its signals for this beraad.", body="Rekenkamer"),
+        dutch("%(body)s has said already that its submission is complete.", body="Rekenkamer"),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_intake_question_out_of_time_or_for_another_body(
+    client, beraad, chair, member, body, other_body
+):
+    url = reverse("deliberation:intake", args=[beraad.pk])
+    client.force_login(member)  # the beraad is still gepland
+    response = client.get(url, {"body": body.pk}, follow=True)
+    assert response.redirect_chain == [(beraad.get_absolute_url(), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        dutch("Signals can be submitted only while the beraad is in preparation.")
+    ]
+    advance(beraad, chair, BeraadState.VOORBEREIDING)
+    for query in ({"body": other_body.pk}, {}, {"body": "abc"}, {"body": "99999"}):
+        assert client.get(url, query).status_code == 404, query
+
+
+@pytest.mark.django_db
 def test_completing_the_intake_out_of_time_gives_the_message(client, beraad, chair, member, body):
     client.force_login(member)  # the beraad is still gepland
     response = client.post(

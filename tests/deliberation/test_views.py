@@ -222,6 +222,30 @@ def test_the_chair_takes_the_steps_on_the_pages(client, beraad, chair, body, oth
 
 
 @pytest.mark.django_db
+def test_each_step_says_that_it_cannot_be_taken_back_and_shows_progress(client, beraad, chair):
+    client.force_login(chair)
+    url = reverse("deliberation:beraad-transition", args=[beraad.pk, "voorbereiden"])
+    page = client.get(url).content.decode()
+    assert "Een stap kan niet worden teruggedraaid" in page
+    assert 'data-busy="De inzending wordt geopend…"' in page
+
+
+@pytest.mark.django_db
+def test_the_steps_speak_the_language_of_the_user(client, beraad, chair):
+    """The labels of the steps are translated per request, not once when the module loads."""
+    client.force_login(chair)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    url = reverse("deliberation:beraad-transition", args=[beraad.pk, "voorbereiden"])
+    assert '<h1 class="h2">Open the intake?</h1>' in client.get(url).content.decode()
+    response = client.post(url, follow=True)
+    assert "The intake is open: the bodies can submit their signals." in [
+        str(m) for m in response.context["messages"]
+    ]
+    client.post(reverse("set_language"), {"language": "nl", "next": "/"})
+    assert '<h1 class="h2">Inzending openen?</h1>' in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
 def test_a_step_out_of_order_on_the_page_gives_the_message(client, beraad, chair):
     client.force_login(chair)
     url = reverse("deliberation:beraad-transition", args=[beraad.pk, "vaststellen"])
@@ -561,6 +585,12 @@ def test_recommendations_on_the_page_to_a_directorate(client, session, chair):
     assert "Sociaal domein" in html
 
     delete = reverse("deliberation:recommendation-delete", args=[recommendation.pk])
+    assert f'href="{delete}"' in html  # a link to the question, not a form that removes
+    question = client.get(delete)
+    assert question.status_code == 200
+    assert "Deze aanbeveling verwijderen?" in question.content.decode()
+    assert "Dit kan niet ongedaan worden gemaakt" in question.content.decode()
+    assert Recommendation.objects.exists()
     response = client.post(delete)
     assert response.status_code == 302
     assert response["Location"] == url
@@ -575,11 +605,18 @@ def test_a_recommendation_of_an_adopted_beraad_is_not_removed(client, session, c
     )
     advance(beraad, chair, BeraadState.VASTGESTELD)
     client.force_login(chair)
-    response = client.post(reverse("deliberation:recommendation-delete", args=[recommendation.pk]))
-    assert response.status_code == 302
-    assert messages_of(response) == [
+    url = reverse("deliberation:recommendation-delete", args=[recommendation.pk])
+    question = client.get(url)  # not even asked
+    assert question.status_code == 302
+    assert question["Location"] == rode_draad_url(beraad, theme)
+    assert messages_of(question) == [
         dutch("This beraad has been adopted; its content can no longer change.")
     ]
+    response = client.post(url)
+    assert response.status_code == 302
+    assert messages_of(response)[-1] == dutch(
+        "This beraad has been adopted; its content can no longer change."
+    )
     assert Recommendation.objects.filter(pk=recommendation.pk).exists()
 
 
@@ -625,7 +662,7 @@ def test_the_theme_page_renames_and_shows_the_history(client, session, chair):
     theme.refresh_from_db()
     assert theme.name == "Doorlooptijden"
     page = client.get(url)
-    assert [e.kind for e in page.context["events"]] == ["renamed", "described"]
+    assert [e.kind for e in page.context["events"]] == ["described", "renamed"]  # newest first
     html = page.content.decode()
     assert "Tijdigheid" in html
     assert "Doorlooptijden" in html
@@ -644,7 +681,19 @@ def test_the_theme_page_merges(client, session, chair):
     response = client.post(source.get_absolute_url(), {"merge": "1", "target": source.pk})
     assert response.status_code == 200
     assert response.context["merge_form"].errors["target"]
+    # First what the merge moves, and nothing moves yet.
     response = client.post(source.get_absolute_url(), {"merge": "1", "target": theme.pk})
+    assert response.status_code == 200
+    assert "deliberation/theme_merge_confirm.html" in [t.name for t in response.templates]
+    effect = response.context["effect"]
+    assert (effect.tags, effect.sessions, effect.analyses, effect.recommendations) == (2, 1, 0, 0)
+    assert 'name="confirm"' in response.content.decode()
+    source.refresh_from_db()
+    assert source.merged_into is None
+    assert Tag.objects.filter(theme=source).count() == 2
+    response = client.post(
+        source.get_absolute_url(), {"merge": "1", "target": theme.pk, "confirm": "1"}
+    )
     assert response.status_code == 302
     assert response["Location"] == theme.get_absolute_url()
     source.refresh_from_db()

@@ -242,13 +242,19 @@ def test_the_chair_can_ask_for_the_right_kind_of_memo_on_the_page(client, chair,
     kinds = Page(client.get(list_url(beraad)).content.decode()).all("form input[name=kind]")
     assert [field.get("value") for field in kinds] == [MemoKind.CONCEPT]
 
+    question = reverse("reports:memo-request", args=[beraad.pk]) + "?kind=definitief"
+    assert question not in client.get(list_url(beraad)).content.decode()
+
+    # Adopted: the definitive memo is asked first, so the page links to the question.
     beraad = advance(beraad, chair, BeraadState.VASTGESTELD)
-    kinds = Page(client.get(list_url(beraad)).content.decode()).all("form input[name=kind]")
-    assert [field.get("value") for field in kinds] == [MemoKind.DEFINITIEF]
+    page = Page(client.get(list_url(beraad)).content.decode())
+    assert page.all("form input[name=kind]") == []
+    assert [link.get("href") for link in page.all(f'a[href="{question}"]')] == [question]
 
     ready_memo(beraad, kind=MemoKind.DEFINITIEF, version=1)
-    kinds = Page(client.get(list_url(beraad)).content.decode()).all("form input[name=kind]")
-    assert kinds == []
+    page = Page(client.get(list_url(beraad)).content.decode())
+    assert page.all("form input[name=kind]") == []
+    assert page.all(f'a[href="{question}"]') == []
 
 
 # --- The dashboard --------------------------------------------------------------------------------

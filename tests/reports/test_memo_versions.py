@@ -28,7 +28,7 @@ from rodedraden import celery_app
 from rodedraden.accounts.models import Role
 from tests.deliberation.helpers import advance, dutch
 from tests.factories import UserFactory
-from tests.reports.helpers import pdf_reader, started_session
+from tests.reports.helpers import pdf_reader, ready_memo, started_session
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_storage")]
 
@@ -155,6 +155,49 @@ def test_a_second_definitive_request_through_the_page_is_refused_with_a_message(
     assert messages_of(first) == [made]
     assert messages_of(second) == [made, dutch(ALREADY)]  # the first was not shown yet
     assert list(Memo.objects.values_list("kind", "version")) == [(MemoKind.DEFINITIEF, 1)]
+
+
+def test_the_definitive_memo_is_asked_first_and_asking_changes_nothing(
+    client, chair, body, other_body
+):
+    beraad = started_session(chair, body, other_body, state=BeraadState.CONCEPT_MEMO)
+    concept = ready_memo(beraad, requested_by=chair)
+    beraad = advance(beraad, chair, BeraadState.VASTGESTELD)
+    client.force_login(chair)
+    url = reverse("reports:memo-request", args=[beraad.pk])
+    memo_page = client.get(reverse("reports:memo-list", args=[beraad.pk])).content.decode()
+    assert f'href="{url}?kind=definitief"' in memo_page  # a link to the question
+    response = client.get(url, {"kind": MemoKind.DEFINITIEF})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Het definitieve memo maken?" in page
+    assert "een tweede definitieve versie kan niet worden gemaakt" in page
+    assert reverse("reports:memo-download", args=[concept.pk]) in page  # check it first
+    assert '<input type="hidden" name="kind" value="definitief">' in page
+    assert list(Memo.objects.values_list("kind", flat=True)) == [MemoKind.CONCEPT]
+    with mock.patch(DELAY):
+        client.post(url, {"kind": MemoKind.DEFINITIEF})
+    assert Memo.objects.filter(kind=MemoKind.DEFINITIEF).count() == 1
+    # Made: asking again goes back to the memo page, with why.
+    again = client.get(url, {"kind": MemoKind.DEFINITIEF})
+    assert again.status_code == 302
+    assert again["Location"] == reverse("reports:memo-list", args=[beraad.pk])
+    assert messages_of(again)[-1] == dutch(ALREADY)
+
+
+def test_no_question_for_a_definitive_memo_before_adoption_nor_for_a_concept(
+    client, chair, body, other_body
+):
+    beraad = started_session(chair, body, other_body, state=BeraadState.CONCEPT_MEMO)
+    client.force_login(chair)
+    url = reverse("reports:memo-request", args=[beraad.pk])
+    memo_list = reverse("reports:memo-list", args=[beraad.pk])
+    refused = client.get(url, {"kind": MemoKind.DEFINITIEF})
+    assert (refused.status_code, refused["Location"]) == (302, memo_list)
+    assert messages_of(refused) == [dutch(NOT_ADOPTED)]
+    concept = client.get(url, {"kind": MemoKind.CONCEPT})
+    assert (concept.status_code, concept["Location"]) == (302, memo_list)
+    assert not Memo.objects.exists()
 
 
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.READER, Role.ADMIN])

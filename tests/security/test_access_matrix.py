@@ -331,7 +331,7 @@ class Case:
     name: str
     args: tuple
     expected: tuple  # by ROLES
-    query: str = ""
+    query: str | Callable[[World], str] = ""  # a callable: for the ids of the scenario
     htmx: bool = False
     data: Callable[[World], dict] | None = None  # POST only
 
@@ -339,7 +339,8 @@ class Case:
         assert len(self.expected) == len(ROLES), self.case
 
     def url(self, w: World) -> str:
-        return url_of(w, self.name, self.args, self.query)
+        query = self.query(w) if callable(self.query) else self.query
+        return url_of(w, self.name, self.args, query)
 
     def headers(self) -> dict:
         return HTMX if self.htmx else {}
@@ -516,9 +517,14 @@ GET_TABLE = [
       LOGIN, N, 200, N, N, N, N),
     G("edit C in_beraad", "signals:signal-update", ("sig:c-in_beraad",),
       LOGIN, N, N, R("signals:signal-detail", "sig:c-in_beraad"), N, N, N),
-    # Submitting and withdrawing take POST only: a GET is a 405 for whoever asks.
+    # Submitting is asked first (a GET shows what happens), for the members of the body; a
+    # signal that is no draft sends them back. Withdrawing takes POST only: a GET is a 405.
     G("submit A concept (GET)", "signals:signal-submit", ("sig:a-concept",),
-      LOGIN, NA, NA, NA, NA, NA, NA),
+      LOGIN, 200, N, N, N, N, N),
+    G("submit A ingediend (GET)", "signals:signal-submit", ("sig:a-ingediend",),
+      LOGIN, R("signals:signal-detail", "sig:a-ingediend"), N, N, N, N, N),
+    G("submit B concept (GET)", "signals:signal-submit", ("sig:b-concept",),
+      LOGIN, N, 200, N, N, N, N),
     G("withdraw A ingediend (GET)", "signals:signal-withdraw", ("sig:a-ingediend",),
       LOGIN, NA, NA, NA, NA, NA, NA),
     # The delete page: for the members of the body (the service refuses all but drafts).
@@ -580,8 +586,18 @@ GET_TABLE = [
     G("step that does not exist", "deliberation:beraad-transition",
       ("beraad:in_beraad", "opheffen"),
       LOGIN, N, N, N, N, N, N),
-    G("intake (GET)", "deliberation:intake", ("beraad:voorbereiding",),
-      LOGIN, NA, NA, NA, N, N, N),
+    # "Our submission is complete" is asked first (GET ?body=), by the members of that body.
+    G("intake (GET) without a body", "deliberation:intake", ("beraad:voorbereiding",),
+      LOGIN, N, N, N, N, N, N),
+    G("intake (GET) for A", "deliberation:intake", ("beraad:voorbereiding",),
+      LOGIN, 200, N, N, N, N, N, query=lambda w: f"body={w.bodies['a'].pk}"),
+    G("intake (GET) for C", "deliberation:intake", ("beraad:voorbereiding",),
+      LOGIN, N, N, 200, N, N, N, query=lambda w: f"body={w.bodies['c'].pk}"),
+    G("intake (GET) for B (not taking part)", "deliberation:intake", ("beraad:voorbereiding",),
+      LOGIN, N, N, N, N, N, N, query=lambda w: f"body={w.bodies['b'].pk}"),
+    G("intake (GET) for A, too late", "deliberation:intake", ("beraad:in_beraad",),
+      LOGIN, R("deliberation:beraad-detail", "beraad:in_beraad"), N, N, N, N, N,
+      query=lambda w: f"body={w.bodies['a'].pk}"),
     G("workspace gepland", "deliberation:workspace", ("beraad:gepland",),
       LOGIN, N, N, N, N, N, N),
     G("workspace voorbereiding", "deliberation:workspace", ("beraad:voorbereiding",),
@@ -636,8 +652,12 @@ GET_TABLE = [
       LOGIN, N, N, N, 200, N, 200),
     G("recommendation gedeeld", "deliberation:recommendation-detail", ("rec:gedeeld",),
       LOGIN, N, N, N, 200, 200, 200),
+    # Removing a recommendation is asked first; an adopted one sends the chair back.
     G("delete recommendation (GET)", "deliberation:recommendation-delete", ("rec:in_beraad",),
-      LOGIN, N, N, N, NA, N, N),
+      LOGIN, N, N, N, 200, N, N),
+    G("delete recommendation, shared (GET)", "deliberation:recommendation-delete",
+      ("rec:gedeeld",),
+      LOGIN, N, N, N, R("deliberation:rode-draad", "beraad:gedeeld", "theme:tijdigheid"), N, N),
 
     # -- Memos and the dashboard ------------------------------------------------------------
     G("memos gepland", "reports:memo-list", ("beraad:gepland",),
@@ -658,8 +678,18 @@ GET_TABLE = [
       LOGIN, 200, N, 200, 200, 200, 200),
     G("memos gedeeld htmx", "reports:memo-list", ("beraad:gedeeld",),
       LOGIN, 200, N, 200, 200, 200, 200, htmx=True),
+    # The definitive memo is asked first (GET ?kind=definitief); where it cannot be made
+    # (made already, not adopted) and for any other GET: back to the memo page.
     G("request memo (GET)", "reports:memo-request", ("beraad:in_beraad",),
-      LOGIN, N, N, N, NA, N, N),
+      LOGIN, N, N, N, R("reports:memo-list", "beraad:in_beraad"), N, N),
+    G("request the definitive memo (GET), made already", "reports:memo-request",
+      ("beraad:vastgesteld",),
+      LOGIN, N, N, N, R("reports:memo-list", "beraad:vastgesteld"), N, N,
+      query="kind=definitief"),
+    G("request the definitive memo (GET), not adopted", "reports:memo-request",
+      ("beraad:concept_memo",),
+      LOGIN, N, N, N, R("reports:memo-list", "beraad:concept_memo"), N, N,
+      query="kind=definitief"),
     G("retry memo (GET)", "reports:memo-retry", ("memo:mislukt@in_beraad",),
       LOGIN, N, N, N, NA, N, N),
     G("pdf concept in_beraad", "reports:memo-download", ("memo:concept@in_beraad",),
@@ -1034,8 +1064,12 @@ POST_TABLE = [
     P("rename a theme", "deliberation:theme-detail", ("theme:bereikbaarheid",),
       lambda w: {"name": "Telefonische bereikbaarheid", "description": ""},
       LOGIN, N, N, N, CHANGES, N, N),
-    P("merge a theme", "deliberation:theme-detail", ("theme:bereikbaarheid",),
+    # A merge is asked first: the first POST shows what moves, the second (confirm) merges.
+    P("merge a theme, asked first", "deliberation:theme-detail", ("theme:bereikbaarheid",),
       lambda w: {"merge": "1", "target": w.themes["tijdigheid"].pk},
+      LOGIN, N, N, N, 200, N, N),
+    P("merge a theme", "deliberation:theme-detail", ("theme:bereikbaarheid",),
+      lambda w: {"merge": "1", "target": w.themes["tijdigheid"].pk, "confirm": "1"},
       LOGIN, N, N, N, CHANGES, N, N),
     P("respond, shared", "deliberation:recommendation-detail", ("rec:gedeeld",),
       response_form("gedeeld"),

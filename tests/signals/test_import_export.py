@@ -584,6 +584,18 @@ def test_a_file_that_cannot_be_read_gets_a_clear_message(
     assert not Signal.objects.exists()
     page = page_text(response)
     assert any(nl(message) in page for message in messages), page
+    # Above the page, whichever check refused it: nothing was imported.
+    assert nl("Nothing was imported") in page
+    assert 'role="alert"' in page
+
+
+@pytest.mark.django_db
+def test_an_import_without_a_file_says_nothing_was_imported(member_client, body):
+    response = member_client.post(import_url(body), {})
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        nl("Nothing was imported: see what is marked below.")
+    ]
 
 
 @pytest.mark.django_db

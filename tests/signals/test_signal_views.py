@@ -206,6 +206,56 @@ def test_submit_and_withdraw_through_the_detail_page(client, member, body):
     assert Signal.objects.get().state == SignalState.CONCEPT
 
 
+def test_submitting_is_asked_first_and_says_what_happens(client, member, body):
+    signal = SignalFactory(body=body, title="Brieven te laat verstuurd")
+    client.force_login(member)
+    url = reverse("signals:signal-submit", args=[signal.pk])
+    detail = text(client.get(signal.get_absolute_url()))
+    assert f'href="{url}?version=1"' in detail  # a link to the question, not a form posting
+    response = client.get(url, {"version": "1"})
+    assert response.status_code == 200
+    page = text(response)
+    assert "Dit signaal indienen voor het beraad?" in page
+    assert "Brieven te laat verstuurd" in page
+    assert "De voorzitter van het beraad kan het signaal vanaf nu zien" in page
+    assert "Tot het beraad begint, kunt u het intrekken" in page
+    assert "Iemand anders heeft dit signaal gewijzigd" not in page
+    assert re.search(rf'<form method="post" action="{url}"[^>]*>', page)
+    assert '<input type="hidden" name="version" value="1">' in page
+    assert Signal.objects.get().state == SignalState.CONCEPT  # asking changes nothing
+    response = client.post(url, {"version": "1"}, follow=True)
+    assert Signal.objects.get().state == SignalState.INGEDIEND
+    assert "Het signaal is ingediend" in text(response)
+
+
+def test_the_question_shows_a_change_made_since_and_the_form_takes_the_new_version(
+    client, member, body
+):
+    signal = SignalFactory(body=body, version=3)
+    client.force_login(member)
+    page = text(client.get(reverse("signals:signal-submit", args=[signal.pk]), {"version": "2"}))
+    assert "Iemand anders heeft dit signaal gewijzigd nadat u het opende" in page
+    assert '<input type="hidden" name="version" value="3">' in page
+
+
+def test_a_stale_submit_is_refused_with_a_message(client, member, body):
+    signal = SignalFactory(body=body, version=2)
+    client.force_login(member)
+    response = client.post(
+        reverse("signals:signal-submit", args=[signal.pk]), {"version": "1"}, follow=True
+    )
+    assert Signal.objects.get().state == SignalState.CONCEPT
+    assert "Iemand anders heeft dit signaal intussen gewijzigd" in text(response)
+
+
+def test_asking_to_submit_what_is_no_draft_goes_back_with_a_message(client, member, body):
+    signal = SignalFactory(body=body, state=SignalState.INGEDIEND)
+    client.force_login(member)
+    response = client.get(reverse("signals:signal-submit", args=[signal.pk]), follow=True)
+    assert response.redirect_chain == [(signal.get_absolute_url(), 302)]
+    assert "Alleen een concept kan worden ingediend." in text(response)
+
+
 def test_a_transition_out_of_order_gets_a_message_not_an_error(client, member, body):
     signal = SignalFactory(body=body, state=SignalState.IN_BERAAD)
     client.force_login(member)
