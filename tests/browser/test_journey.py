@@ -186,7 +186,14 @@ def record_and_submit(
     signal = Signal.objects.get(body=body, title=title)
     assert signal.description == (REDACTED if redact else text)
 
-    page.get_by_role("button", name="Indienen voor het beraad").click()
+    # Submitting is asked first, with what it means.
+    page.get_by_role("link", name="Indienen voor het beraad").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Dit signaal indienen voor het beraad?"
+    )
+    expect(page.get_by_role("main")).to_contain_text("De voorzitter van het beraad kan het signaal")
+    page.get_by_role("button", name="Het signaal indienen").click()
+    expect(status_text(page)).to_contain_text("Het signaal is ingediend")
     expect(page.locator(".state-badge")).to_have_text("ingediend")
     signal.refresh_from_db()
     assert signal.state == SignalState.INGEDIEND
@@ -196,9 +203,13 @@ def record_and_submit(
 def complete_the_intake(page: Page, body: OversightBody, beraad: Beraad) -> None:
     page.goto(f"/beraden/{beraad.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(beraad.title)
-    row = page.locator("#intake-heading + p + table tbody tr", has_text=body.name)
+    row = page.locator("section[aria-labelledby=intake-heading] tbody tr", has_text=body.name)
     expect(row.locator("td").first).to_have_text("1")
-    row.get_by_role("button", name="Onze inzending is compleet").click()
+    row.get_by_role("link", name="Onze inzending is compleet").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Is de inzending van {body.name} compleet?"
+    )
+    page.get_by_role("button", name="Ja, onze inzending is compleet").click()
     expect(status_text(page)).to_contain_text(
         f"de inzending van {body.name} voor dit beraad is compleet"
     )
@@ -207,7 +218,7 @@ def complete_the_intake(page: Page, body: OversightBody, beraad: Beraad) -> None
 
 def start_the_beraad(chair: Page, beraad: Beraad, bodies) -> None:
     chair.goto(f"/beraden/{beraad.pk}/")
-    intake = chair.locator("#intake-heading ~ table")
+    intake = chair.locator("section[aria-labelledby=intake-heading]")
     for body in bodies:
         row = intake.locator("tbody tr", has_text=body.name)
         expect(row.locator("td").first).to_have_text("1")
@@ -293,6 +304,11 @@ def make_a_memo(
     worker.pause()
     try:
         with sending_to_broker(broker):
+            if kind == MemoKind.DEFINITIEF:  # made once and never changed: asked first
+                chair.get_by_role("link", name=button).click()
+                expect(chair.get_by_role("heading", level=1)).to_have_text(
+                    "Het definitieve memo maken?"
+                )
             chair.get_by_role("button", name=button).click()
             expect(status_text(chair)).to_contain_text("Het memo wordt gemaakt")
             memo = Memo.objects.filter(beraad=beraad, kind=kind).latest("version")
