@@ -196,6 +196,9 @@ class RecommendationForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
+        # On the rode-draad page beside the analysis form, whose text field has the same
+        # name: ids of their own, so that each label names its own field.
+        kwargs.setdefault("auto_id", "id_recommendation_%s")
         super().__init__(*args, **kwargs)
         self.fields["addressee"].choices = Addressee.choices
         self.fields["directorate"].queryset = OrganisationUnit.objects.filter(
