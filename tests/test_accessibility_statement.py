@@ -5,6 +5,8 @@ checked, the known limitations and where to report a problem; linked from every 
 import pytest
 from django.test import override_settings
 
+from tests.conftest import sign_in
+from tests.factories import PASSWORD
 from tests.test_settings import run
 
 URL = "/toegankelijkheid/"
@@ -54,6 +56,16 @@ def test_the_statement_is_in_english_too(client):
     assert "Accessibility statement" in html
     assert "Rode draden partially complies with WCAG 2.1 level AA." in html
     assert "toegankelijkheid@rodedraden.local" in html  # the default address
+
+
+@pytest.mark.django_db
+def test_a_chair_who_has_not_linked_an_app_yet_can_read_it(client, chair):
+    """Whoever cannot get through the two-step setup must find where to report it."""
+    sign_in(client, chair.username, PASSWORD)  # no app linked: signed in, not verified
+    assert client.get("/organen/")["Location"] == "/account/tweestapsverificatie/instellen/"
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "toegankelijkheid@rodedraden.local" in response.content.decode()
 
 
 @pytest.mark.django_db
