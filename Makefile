@@ -63,13 +63,16 @@ messages: install ## update the Dutch catalogue and compile it (needs gettext)
 	$(MANAGE) makemessages --locale nl --no-obsolete --add-location file --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/vendor/*' --ignore 'var/*'
 	$(MANAGE) compilemessages --locale nl --ignore '.venv/*'
 
-vendor: ## copy the front-end packages from npm into static/vendor
+# axe-core is for the browser tests only (they evaluate it in the page); the app never serves it.
+vendor: ## copy the front-end packages from npm into static/vendor (axe-core: tests/browser/vendor)
 	npm ci --no-audit --no-fund
 	rm -rf static/vendor && mkdir -p static/vendor/bootstrap/css static/vendor/bootstrap/js static/vendor/htmx
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css{,.map} static/vendor/bootstrap/css/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js{,.map} static/vendor/bootstrap/js/
 	cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor/htmx/
+	rm -rf tests/browser/vendor && mkdir -p tests/browser/vendor/axe-core
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE tests/browser/vendor/axe-core/
 
 lock: $(BIN)/uv ## update uv.lock after editing pyproject.toml
 	$(BIN)/uv lock

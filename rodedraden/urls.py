@@ -58,6 +58,11 @@ account_patterns = [
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("health/", views.health, name="health"),
+    path(
+        "toegankelijkheid/",
+        views.AccessibilityStatementView.as_view(),
+        name="accessibility",
+    ),
     path("account/", include(account_patterns)),
     # Switching language works before signing in too (the login page has the switcher).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -1,13 +1,17 @@
-"""Site-wide views: the start page per role and the health endpoint.
+"""Site-wide views: the start page per role, the accessibility statement and the health
+endpoint.
 
 This module composes the apps (it is the top of the URL tree), so it may read from any of them.
 """
 
+import datetime
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
@@ -42,6 +46,28 @@ class HomeView(TemplateView):
             context["open_recommendations"] = (
                 recommendation_list(fetched_by=user).filter(status__in=OPEN_STATUSES).count()
             )
+        return context
+
+
+@method_decorator(login_not_required, name="dispatch")
+class AccessibilityStatementView(TemplateView):
+    """The toegankelijkheidsverklaring, after the model statement of digitoegankelijk.nl
+    (Besluit digitale toegankelijkheid overheid). Public: it must be readable by someone who
+    cannot sign in."""
+
+    template_name = "accessibility_statement.html"
+    http_method_names = ["get", "head", "options"]
+    # The day the statement was drawn up (and the checks it describes were run); a new
+    # evaluation gives a new date.
+    statement_date = datetime.date(2026, 12, 1)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            statement_date=self.statement_date,
+            contact_email=settings.ACCESSIBILITY_CONTACT_EMAIL,
+            site_url=settings.SITE_URL,
+        )
         return context
 
 

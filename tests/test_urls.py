@@ -17,6 +17,8 @@ ANONYMOUS_ALLOWED = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # The accessibility statement: readable by someone who cannot sign in.
+    "accessibility",
 }
 # The admin's login page is the site's login page (see test_admin_login_is_the_site_login).
 LOGIN_ALIASES = {"admin:login"}

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from .methods import linked_app
 
 # The pages a signed-in user who still lacks a verified second factor may reach: setting one
-# up (with its QR code), signing out and switching the language.
+# up (with its QR code), signing out, switching the language, and the accessibility statement
+# (whoever cannot get through the setup finds there where to report it).
 OPEN_WITHOUT_SECOND_FACTOR = frozenset(
     {
         "two_factor:setup",
@@ -18,6 +19,7 @@ OPEN_WITHOUT_SECOND_FACTOR = frozenset(
         "logout",
         "set_language",
         "health",
+        "accessibility",
     }
 )
 

@@ -29,6 +29,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The public address of the application, used in e-mails that link back to it.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 MUNICIPALITY_NAME = env("MUNICIPALITY_NAME", default="Gemeente Enschede")
+# Where people report an accessibility problem (the accessibility statement, /toegankelijkheid/).
+ACCESSIBILITY_CONTACT_EMAIL = env(
+    "ACCESSIBILITY_CONTACT_EMAIL", default="toegankelijkheid@rodedraden.local"
+)
 
 INSTALLED_APPS = [
     # Our apps come first so that their templates and translations take precedence.

@@ -43,6 +43,7 @@ OPEN_WITHOUT_SECOND_FACTOR = {
     "logout",
     "set_language",
     "health",
+    "accessibility",
 }
 
 

@@ -382,6 +382,9 @@ GET_TABLE = [
       LOGIN, 200, 200, 200, 200, 200, 200),
     G("health", "health", (),
       200, 200, 200, 200, 200, 200, 200),
+    # The accessibility statement is for everyone, signed in or not.
+    G("accessibility statement", "accessibility", (),
+      200, 200, 200, 200, 200, 200, 200),
     G("login", "login", (),
       200, R("home"), R("home"), R("home"), R("home"), R("home"), R("home")),
     # The QR code exists only while an authenticator is being linked (the key in the session).

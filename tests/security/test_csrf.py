@@ -241,6 +241,7 @@ ROUTES: dict[str, Route] = {
     # --- The site and the accounts
     "home": Route("member"),
     "health": Route("anonymous"),
+    "accessibility": Route("anonymous"),
     "set_language": Route("anonymous", data=lambda w: {"language": "en", "next": "/"}),
     "login": Route(
         "anonymous",
