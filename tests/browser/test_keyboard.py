@@ -205,7 +205,7 @@ def test_the_chair_forms_and_the_tagging_workspace_by_keyboard(
     assert any(d.startswith("textarea#id_recommendation_text") for d in stops), stops
     keyboard.visit("theme list", "/themas/")
     walk = keyboard.visit("theme detail (rename, merge)", tijdigheid.get_absolute_url())
-    assert "button “Samenvoegen met het gekozen thema”" in walk.descriptions("main")
+    assert "button “Samenvoegen met het gekozen thema…”" in walk.descriptions("main")
     keyboard.visit("memo page", f"/beraden/{beraad.pk}/memo/")
     keyboard.visit("dashboard", "/dashboard/")
     keyboard.assert_clean()
