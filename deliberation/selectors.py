@@ -106,6 +106,36 @@ def intake_overview(*, beraad: Beraad, fetched_by: User) -> list[IntakeRow]:
     return rows
 
 
+@dataclass
+class CurrentBeraad:
+    """A beraad that asks something of the user now (the start page): its intake, per body the
+    user may see, and for the chair the number of signals in it once it has started."""
+
+    beraad: Beraad
+    intake: list[IntakeRow]
+
+    @property
+    def complete(self) -> int:
+        return sum(1 for row in self.intake if row.completed)
+
+
+def current_beraden(*, fetched_by: User) -> list[CurrentBeraad]:
+    """What is going on now, for the start page. The chair: every beraad that is not shared yet.
+    A member: the beraden in preparation that one of their bodies takes part in (their own
+    submission only: the intake is sealed). Others: none."""
+    beraden = beraad_list(fetched_by=fetched_by).prefetch_related("bodies", "intakes")
+    if fetched_by.role == Role.CHAIR:
+        beraden = beraden.exclude(state=BeraadState.GEDEELD)
+    elif fetched_by.role == Role.MEMBER:
+        beraden = beraden.filter(state=BeraadState.VOORBEREIDING)
+    else:
+        return []
+    return [
+        CurrentBeraad(beraad=beraad, intake=intake_overview(beraad=beraad, fetched_by=fetched_by))
+        for beraad in beraden.order_by("date", "pk")[:3]
+    ]
+
+
 # --- The workspace ------------------------------------------------------------------------------
 @dataclass
 class ThemeStatus:

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from deliberation.models import OPEN_STATUSES
-from deliberation.selectors import beraad_list, recommendation_list
+from deliberation.selectors import beraad_list, current_beraden, recommendation_list
 from rodedraden.accounts.models import Role
-from signals.selectors import body_list
+from signals.selectors import body_list, draft_counts
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,13 @@ class HomeView(TemplateView):
         user = self.request.user
         context["bodies"] = body_list(fetched_by=user)
         context["beraden"] = beraad_list(fetched_by=user)[:4]
+        # What asks for the user's attention now: the beraden going on, and a member's drafts.
+        context["current"] = current_beraden(fetched_by=user)
+        if user.role == Role.MEMBER:
+            drafts = draft_counts(fetched_by=user)
+            context["drafts"] = [
+                (body, drafts[body.pk]) for body in context["bodies"] if drafts.get(body.pk)
+            ]
         if user.role in (Role.CHAIR, Role.READER):
             context["open_recommendations"] = (
                 recommendation_list(fetched_by=user).filter(status__in=OPEN_STATUSES).count()

@@ -3,7 +3,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from rodedraden.accounts.models import Role, User
 
 from .bodies import SignalFacts
-from .models import Membership, OrganisationUnit, OversightBody, Signal
+from .models import Membership, OrganisationUnit, OversightBody, Signal, SignalState
 
 
 def body_list(*, fetched_by: User) -> QuerySet[OversightBody]:
@@ -64,3 +64,15 @@ def signal_facts(signals: QuerySet[Signal]) -> list[SignalFacts]:
         SignalFacts(case_count=case_count, details=details or {})
         for case_count, details in signals.order_by().values_list("case_count", "details")
     ]
+
+
+def draft_counts(*, fetched_by: User) -> dict[int, int]:
+    """Per body the user writes for: how many of its signals are still drafts (the start page)."""
+    own = Membership.objects.filter(user=fetched_by, body__is_active=True).values("body")
+    rows = (
+        Signal.objects.for_user(fetched_by)
+        .filter(body__in=own, state=SignalState.CONCEPT)
+        .values("body")
+        .annotate(drafts=Count("pk"))
+    )
+    return {row["body"]: row["drafts"] for row in rows}

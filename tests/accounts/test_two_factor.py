@@ -554,8 +554,6 @@ def test_administrators_cannot_read_another_users_second_factor(client, admin_us
 def test_administrators_remove_a_lost_authenticator_app(client, admin_user, chair):
     device = add_device(chair)
     client.force_login(admin_user)
-    response = client.post(
-        f"/admin/accounts/authenticatorapp/{device.pk}/delete/", {"post": "yes"}
-    )
+    response = client.post(f"/admin/accounts/authenticatorapp/{device.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()

@@ -4,38 +4,35 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_admin_rights_follow_role'),
-        ('otp_static', '0003_add_timestamps'),
-        ('otp_totp', '0003_add_timestamps'),
+        ("accounts", "0002_admin_rights_follow_role"),
+        ("otp_static", "0003_add_timestamps"),
+        ("otp_totp", "0003_add_timestamps"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuthenticatorApp',
-            fields=[
-            ],
+            name="AuthenticatorApp",
+            fields=[],
             options={
-                'verbose_name': 'authenticator app',
-                'verbose_name_plural': 'authenticator apps',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "authenticator app",
+                "verbose_name_plural": "authenticator apps",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('otp_totp.totpdevice',),
+            bases=("otp_totp.totpdevice",),
         ),
         migrations.CreateModel(
-            name='RecoveryCodes',
-            fields=[
-            ],
+            name="RecoveryCodes",
+            fields=[],
             options={
-                'verbose_name': 'set of recovery codes',
-                'verbose_name_plural': 'recovery codes',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "set of recovery codes",
+                "verbose_name_plural": "recovery codes",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('otp_static.staticdevice',),
+            bases=("otp_static.staticdevice",),
         ),
     ]
