@@ -64,7 +64,10 @@ def test_the_chair_sees_each_beraad_at_its_step(client, chair, body, other_body,
     )
     client.force_login(chair)
     panel = now_panel(client)
-    assert "0 van 2 organen hebben hun inzending compleet gemeld; de inzending sluit op 24 september 2026" in panel
+    assert (
+        "0 van 2 organen hebben hun inzending compleet gemeld; de inzending sluit op "
+        "24 september 2026."
+    ) in panel
     assert "1 signaal om thema's aan toe te kennen." in panel
     assert f'href="/beraden/{started.pk}/werkruimte/"' in panel
     assert shared.title not in panel  # shared: nothing left to do for the chair

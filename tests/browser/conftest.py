@@ -22,6 +22,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+from tests.browser import scenarios
 from tests.factories import PASSWORD
 
 
@@ -113,6 +114,15 @@ def page(page: Page, _close_test_thread_connections, live_server, transactional_
     return page
 
 
+def sign_in_with_password(page: Page, user, password: str = PASSWORD) -> None:
+    """The login form's first step (for a user without a linked app, that is all)."""
+    page.goto("/account/inloggen/")
+    expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
+    page.get_by_label("Gebruikersnaam").fill(user.username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+
+
 def sign_in(page: Page, user, password: str = PASSWORD) -> Page:
     """Signs ``user`` in through the real login form, in the browser context of ``page``; the
     page is on the start page after it."""
@@ -122,11 +132,7 @@ def sign_in(page: Page, user, password: str = PASSWORD) -> Page:
         device, _ = TOTPDevice.objects.get_or_create(
             user=user, name="default", defaults={"confirmed": True}
         )
-    page.goto("/account/inloggen/")
-    expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
-    page.get_by_label("Gebruikersnaam").fill(user.username)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
+    sign_in_with_password(page, user, password)
     if user.needs_second_factor:
         # Step two: the code the user's authenticator app shows now.
         page.get_by_label("Code uit uw authenticator-app").fill(current_code(device))
@@ -141,6 +147,12 @@ def sign_in(page: Page, user, password: str = PASSWORD) -> Page:
 
 
 @pytest.fixture
+def site(chair, reader, body, other_body) -> dict:
+    """The scenario the accessibility and keyboard tests visit (tests/browser/scenarios.py)."""
+    return scenarios.site(chair=chair, reader=reader, body=body, other_body=other_body)
+
+
+@pytest.fixture
 def log_in(page: Page):
     """Signs a user in through the real login form; the page is on the start page after it."""
 
@@ -148,6 +160,15 @@ def log_in(page: Page):
         return sign_in(page, user, password)
 
     return log_in
+
+
+def tab_to(page: Page, locator, limit: int = 80) -> None:
+    """Press Tab until ``locator`` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        if locator.evaluate("element => element === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    expect(locator).to_be_focused()
 
 
 def take_screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:

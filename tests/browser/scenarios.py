@@ -3,7 +3,6 @@ in the browser."""
 
 from __future__ import annotations
 
-from django_otp.oath import TOTP
 from playwright.sync_api import Page, expect
 
 from deliberation import services as deliberation_services
@@ -11,7 +10,7 @@ from deliberation.models import BeraadState, Tag
 from reports.models import MemoKind
 from signals.models import Aspect, Signal, SignalState
 from tests.deliberation.helpers import advance, submitted
-from tests.factories import PASSWORD, BeraadFactory, SignalFactory
+from tests.factories import BeraadFactory, SignalFactory
 from tests.reports.helpers import memo_session, ready_memo
 
 PERSONAL = "Mevrouw Jansen belde vanaf 06-12345678 over haar aanvraag."
@@ -44,19 +43,6 @@ def site(*, chair, reader, body, other_body) -> dict:
         body=body, title="Terugbelverzoeken blijven liggen", state=SignalState.CONCEPT
     )
     return session
-
-
-def app_code(device) -> str:
-    """The code the authenticator app linked to ``device`` shows now."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():0{device.digits}d}"
-
-
-def sign_in_with_password(page: Page, user, password: str = PASSWORD) -> None:
-    page.goto("/account/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill(user.username)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
 
 
 def resize(page: Page, width: int, height: int) -> None:

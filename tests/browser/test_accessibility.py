@@ -23,13 +23,11 @@ from playwright.sync_api import Page, expect
 
 from deliberation.models import Recommendation
 from reports.models import Memo, MemoKind, MemoState
-from tests.browser import scenarios
 from tests.browser.axe import Audit, violations
+from tests.browser.conftest import current_code, sign_in_with_password
 from tests.browser.scenarios import (
     PERSONAL,
-    app_code,
     resize,
-    sign_in_with_password,
     switch_language,
 )
 from tests.factories import MembershipFactory, OversightBodyFactory
@@ -39,11 +37,6 @@ from tests.reports.helpers import ready_memo
 @pytest.fixture
 def audit(page: Page) -> Audit:
     return Audit(page)
-
-
-@pytest.fixture
-def site(chair, reader, body, other_body) -> dict:
-    return scenarios.site(chair=chair, reader=reader, body=body, other_body=other_body)
 
 
 # --- The check itself ---------------------------------------------------------------------------
@@ -98,7 +91,7 @@ def test_the_two_factor_pages(page: Page, audit: Audit, chair, reader):
     code_field = page.get_by_label("Code uit uw authenticator-app")
     expect(code_field).to_be_visible()
     audit.check("two-factor token step")
-    code_field.fill("000000" if app_code(device) != "000000" else "111111")
+    code_field.fill("000000" if current_code(device) != "000000" else "111111")
     page.get_by_role("button", name="Controleren").click()
     expect(page.locator(".invalid-feedback, .alert-danger").first).to_be_visible()
     audit.check("two-factor token step with a wrong code")

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from deliberation.models import BeraadState, Tag
 from reports.models import MemoKind
 from signals.models import Aspect, Signal
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in_with_password
 from tests.reports.helpers import memo_session, ready_memo
 
 # Runs in every document before its own scripts (init scripts are not subject to the page's
@@ -76,14 +76,6 @@ def violations(page: Page) -> Violations:
     return Violations(page)
 
 
-def sign_in_with_password_only(page: Page, user) -> None:
-    """The login form's first step; for a user who has not linked an app yet, that is all."""
-    page.goto("/account/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill(user.username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-
-
 @pytest.fixture
 def site(chair, reader, admin_user, member, body, other_body):
     """A beraad in progress (tags, analysis, recommendation) after a shared one with its memo.
@@ -131,7 +123,7 @@ def test_the_member_pages_break_no_rule(page: Page, log_in, violations, member, 
 
 
 def test_setting_up_the_app_with_its_qr_code_breaks_no_rule(page: Page, violations, chair):
-    sign_in_with_password_only(page, chair)  # no app yet: sent to set one up
+    sign_in_with_password(page, chair)  # no app yet: sent to set one up
     expect(page).to_have_url(re.compile(r"/account/tweestapsverificatie/instellen/$"))
     violations.collect()
     page.get_by_role("button", name="Start").click()

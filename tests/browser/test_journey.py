@@ -34,7 +34,7 @@ from deliberation.models import Beraad, BeraadState, Recommendation, Response, T
 from reports.models import Memo, MemoDownload, MemoKind, MemoState
 from rodedraden.accounts.models import Role
 from signals.models import OversightBody, Signal, SignalState
-from tests.browser.conftest import sign_in, take_screenshot
+from tests.browser.conftest import sign_in, tab_to, take_screenshot
 from tests.factories import MembershipFactory, OversightBodyFactory, SignalFactory, UserFactory
 from tests.processes import TASK_TIMEOUT, Process, sending_to_broker, start_memo_worker
 
@@ -230,15 +230,6 @@ def start_the_beraad(chair: Page, beraad: Beraad, bodies) -> None:
     beraad.refresh_from_db()
     assert beraad.state == BeraadState.IN_BERAAD
     assert Signal.objects.filter(state=SignalState.IN_BERAAD).count() == 3
-
-
-def tab_to(page: Page, locator, limit: int = 80) -> None:
-    """Press Tab until ``locator`` has the focus, as a keyboard user would."""
-    for _ in range(limit):
-        if locator.evaluate("element => element === document.activeElement"):
-            return
-        page.keyboard.press("Tab")
-    expect(locator).to_be_focused()
 
 
 def tag_from_the_keyboard(chair: Page, beraad: Beraad, signals) -> None:

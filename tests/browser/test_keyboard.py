@@ -12,19 +12,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from deliberation.models import Recommendation
-from tests.browser import scenarios
+from tests.browser.conftest import sign_in_with_password
 from tests.browser.keyboard import KeyboardCheck, tab_through
-from tests.browser.scenarios import PERSONAL, sign_in_with_password
+from tests.browser.scenarios import PERSONAL
 
 
 @pytest.fixture
 def keyboard(page: Page) -> KeyboardCheck:
     return KeyboardCheck(page)
-
-
-@pytest.fixture
-def site(chair, reader, body, other_body) -> dict:
-    return scenarios.site(chair=chair, reader=reader, body=body, other_body=other_body)
 
 
 # --- The check itself ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from deliberation import services
 from deliberation.models import BeraadSignal, Tag
 from signals.models import SignalState
+from tests.browser.conftest import tab_to
 from tests.factories import SignalFactory
 
 
@@ -44,15 +45,6 @@ def started_beraad(chair, body, other_body):
 
 def inclusion(beraad, title) -> BeraadSignal:
     return BeraadSignal.objects.get(beraad=beraad, signal__title=title)
-
-
-def tab_to(page: Page, locator, limit: int = 60) -> None:
-    """Press Tab until ``locator`` has the focus, as a keyboard user would."""
-    for _ in range(limit):
-        if locator.evaluate("element => element === document.activeElement"):
-            return
-        page.keyboard.press("Tab")
-    expect(locator).to_be_focused()
 
 
 def test_the_chair_tags_from_the_keyboard_and_the_matrix_follows(
