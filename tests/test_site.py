@@ -211,3 +211,31 @@ def test_weasyprint_and_its_system_libraries_work():
 
     pdf = HTML(string="<h1>Rode draden</h1><p>Memo</p>").write_pdf()
     assert pdf.startswith(b"%PDF-")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "label", "current"),
+    [
+        ("/", "Start", "page"),
+        ("/beraden/", "Beraden", "page"),
+        ("/beraden/{beraad}/", "Beraden", "true"),
+        ("/beraden/{beraad}/memo/", "Beraden", "true"),
+        ("/themas/", "Thema's", "page"),
+        ("/aanbevelingen/", "Aanbevelingen", "page"),
+        ("/dashboard/", "Dashboard", "page"),
+        ("/organen/", "Toezichtsorganen", "page"),
+        ("/organen/{body}/", "Toezichtsorganen", "true"),
+    ],
+)
+def test_the_menu_marks_the_section_of_the_page(client, chair, body, path, label, current):
+    from deliberation.models import BeraadState
+    from tests.deliberation.helpers import advance
+    from tests.factories import BeraadFactory
+
+    beraad = advance(BeraadFactory(bodies=[body]), chair, BeraadState.IN_BERAAD)
+    client.force_login(chair)
+    html = client.get(path.format(beraad=beraad.pk, body=body.slug)).content.decode()
+    menu = html[html.index('id="site-nav"') : html.index("</ul>", html.index('id="site-nav"'))]
+    marked = re.findall(r'class="nav-link active" aria-current="(\w+)" href="[^"]*">([^<]+)<', menu)
+    assert marked == [(current, label)]

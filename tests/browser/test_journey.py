@@ -323,6 +323,10 @@ def make_a_memo(
         worker.resume()
     # The same page shows the file once the worker is done, without a reload.
     expect(row.locator(".memo-state")).to_have_text("klaar", timeout=TASK_TIMEOUT * 1000)
+    # ... and says so once to a screen reader, in the page's status region.
+    expect(chair.locator("#memo-progress[role=status]")).to_have_text(
+        f"Versie {memo.version} van het memo is klaar."
+    )
     assert chair.evaluate("() => window.stillTheSamePage === true")
     expect(row.get_by_role("link", name="PDF downloaden")).to_be_visible()
     expect(row.locator(".spinner-border")).to_have_count(0)

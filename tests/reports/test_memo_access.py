@@ -225,6 +225,7 @@ def test_the_memo_page_polls_every_two_seconds_while_a_version_is_pending(
     ]
     assert 'hx-trigger="every 2s"' in content
     assert f'id="memo-{memo.pk}"' in content
+    assert "hx-swap-oob" not in content  # nothing to say yet
 
     # Ready: the fragment comes back without the trigger, so htmx stops polling.
     memo.delete()
@@ -233,6 +234,12 @@ def test_the_memo_page_polls_every_two_seconds_while_a_version_is_pending(
     assert "hx-trigger" not in done
     assert "hx-get" not in done
     assert download_url(ready) in done
+    # ... and the page's status region, which stays, says it once.
+    said = '<p id="memo-progress" hx-swap-oob="innerHTML">Versie 1 van het memo is klaar.</p>'
+    assert said in done
+    assert '<p id="memo-progress" class="visually-hidden" role="status"></p>' in (
+        client.get(list_url(beraad)).content.decode()
+    )
     assert "hx-trigger" not in client.get(list_url(beraad)).content.decode()
 
 
