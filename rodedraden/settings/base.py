@@ -128,6 +128,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # unreachable every call is logged and skipped (django-redis's IGNORE_EXCEPTIONS), so pages
 # still render, straight from the database.
 CACHE_URL = env("CACHE_URL", default="")
+# Redis Sentinel (high availability): the name of the monitored master, and the sentinels'
+# host:port. Then CACHE_URL names the master instead of a host (redis://mymaster/2) and
+# CELERY_BROKER_URL lists the sentinels (sentinel://h1:26379;sentinel://h2:26379/0); both
+# follow a failover to the new master.
+REDIS_SENTINEL_MASTER = env("REDIS_SENTINEL_MASTER", default="")
+REDIS_SENTINELS = [
+    (host, int(port))
+    for host, _, port in (item.rpartition(":") for item in env.list("REDIS_SENTINELS", default=[]))
+]
 if CACHE_URL:
     CACHES = {
         "default": {
@@ -140,6 +149,11 @@ if CACHE_URL:
             },
         }
     }
+    if REDIS_SENTINELS:
+        CACHES["default"]["OPTIONS"].update(
+            {"CLIENT_CLASS": "django_redis.client.SentinelClient", "SENTINELS": REDIS_SENTINELS}
+        )
+        DJANGO_REDIS_CONNECTION_FACTORY = "django_redis.pool.SentinelConnectionFactory"
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # A per-process cache must not hold sessions: a sign-out in one gunicorn worker would not
@@ -297,6 +311,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=12 * 60 * 60)
 }
+if REDIS_SENTINEL_MASTER:
+    CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = REDIS_SENTINEL_MASTER
 CELERY_BEAT_SCHEDULE = {
     "membership-requeue-unwelcomed": {
         "task": "signals.membership_requeue_unwelcomed",
