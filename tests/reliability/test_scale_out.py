@@ -1,13 +1,12 @@
 """More than one machine: two web processes and two memo workers share one database, one Redis
 (broker, cache and so sessions) and an S3-compatible object store, and nothing else.
 
-Started once for this module, each with the command of docker-compose.yml: two gunicorns
-(``web``), two Celery workers (``worker-memos``), a private Redis on a free port and moto's S3
-server on a free port, all on the suite's own database (PostgreSQL, or the SQLite file of the
-embedded suite). Every process has a ``MEDIA_ROOT`` of its own that must stay empty: a file
-written to local disk would be on one machine only. The tests speak HTTP to the two web
-processes as one signed-in chair whose requests go to either of them, as behind a load
-balancer.
+Each is started with the command of docker-compose.yml: two gunicorns (``web``) and two Celery
+workers (``worker-memos``), with a private Redis and moto's S3 server on free ports, all on the
+suite's own database (PostgreSQL, or the SQLite file of the embedded suite). Every process has a
+``MEDIA_ROOT`` of its own that must stay empty: a file on local disk would be on one machine
+only. The test speaks HTTP to both web processes as one signed-in chair whose requests go to
+either of them, as behind a load balancer.
 
 The processes run with the local settings (DEBUG off), as the workers of the other reliability
 tests do: the test settings keep files in memory, the local settings take the storage, cache and
@@ -19,8 +18,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import socket
-import threading
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,8 +31,9 @@ from django.urls import reverse
 from deliberation.models import BeraadState, Tag
 from reports.models import Memo, MemoKind, MemoState
 from reports.tasks import memo_render_task
-from tests.compose import database_url_for_subprocess, venv_env
+from tests.compose import compose_command, database_url_for_subprocess, venv_env
 from tests.deliberation.helpers import advance, inclusion, submitted
+from tests.deliberation.test_concurrency import at_once
 from tests.factories import PASSWORD, BeraadFactory, ThemeFactory
 from tests.processes import (
     SIGNED_IN,
@@ -168,6 +166,9 @@ def start_machines(cleanup: contextlib.ExitStack, root: Path) -> Machines:
             lambda name: start_web(cleanup, root, MEDIA_ROOT=str(own_media(name)), **web),
             ("web-a", "web-b"),
         )
+    # The very commands of docker-compose.yml (pinned by tests/test_compose.py).
+    assert [web.process.popen.args for web in (a, b)] == [compose_command("web")] * 2
+    assert [worker.popen.args for worker in workers] == [compose_command("worker-memos")] * 2
     everything = [s3.process, redis.process, *workers, a.process, b.process]
     # Stopped all at once (the stops below then wait for each): callbacks run last first.
     cleanup.callback(lambda: [process.popen.terminate() for process in everything])
@@ -194,18 +195,6 @@ def sign_in_through_both(chair, machines: Machines) -> tuple[Browser, Browser]:
     b = Browser(machines.b.port)
     b.cookies = a.cookies  # one cookie jar
     return a, b
-
-
-def at_once(*calls: Callable):
-    """Runs the calls in threads released at the same moment; their results, in order."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait(timeout=10)
-        return call()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def assert_nothing_on_local_disk(machines: Machines) -> None:
@@ -264,11 +253,13 @@ def assert_tags_through_both_are_all_there(a: Browser, b: Browser, beraad, pairs
         return browser.port
 
     # Every pair tagged, alternately through A and B, eight requests at a time; the first
-    # three pairs through both at the same moment as well.
-    calls = [lambda p=pair, w=(a, b)[i % 2]: toggle(w, p, True) for i, pair in enumerate(pairs)]
-    calls += [
-        lambda p=pair, w=(b, a)[i % 2]: toggle(w, p, True) for i, pair in enumerate(pairs[:3])
-    ]
+    # three pairs also through the other process at the same moment.
+    calls = []
+    for i, pair in enumerate(pairs):
+        first, second = (a, b) if i % 2 else (b, a)
+        calls.append(lambda p=pair, w=first: toggle(w, p, True))
+        if i < 3:
+            calls.append(lambda p=pair, w=second: toggle(w, p, True))
     with ThreadPoolExecutor(max_workers=8) as pool:
         served_by = list(pool.map(lambda call: call(), calls))
     assert set(served_by) == {a.port, b.port}
@@ -302,8 +293,9 @@ def assert_one_memo_rendered_once_and_served_by_the_other(
     for worker in machines.workers:
         worker.pause()
     try:
-        answers = at_once(lambda: a.post(path, form), lambda: b.post(path, form))
-        assert [answer.status for answer in answers] == [302, 302]
+        results = at_once(lambda: a.post(path, form), lambda: b.post(path, form))
+        assert [outcome for outcome, _ in results] == ["ok", "ok"], results
+        assert [answer.status for _, answer in results] == [302, 302]
         [memo] = Memo.objects.filter(beraad=beraad)  # one row, whichever process won
         assert (memo.kind, memo.state) == (MemoKind.DEFINITIEF, MemoState.WACHTEND)
         assert memo.queued_at is not None
