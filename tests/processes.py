@@ -1,5 +1,6 @@
 """Real processes for the tests that need them: Celery workers and gunicorn started with the
-commands of docker-compose.yml, and a private Redis on a free port, so that the shared services
+commands of docker-compose.yml (and a small HTTP client for the latter), and a private Redis on a
+free port, so that the shared services
 of the test run are never touched. Each process runs in a process group of its own with its
 output in a file, is stopped by the ``cleanup`` fixture (also when a test fails), and every wait
 has a deadline.
@@ -12,19 +13,25 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
 import time
 from dataclasses import dataclass
+from http.client import HTTPConnection, HTTPMessage
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 import redis
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.compose import PROJECT_ROOT, compose_command, database_url_for_subprocess, venv_env
 from tests.test_celery_worker import sending_to
-from tests.test_gunicorn import free_port
+from tests.test_gunicorn import free_port, wait_until_healthy
 
 STOP_TIMEOUT = 15  # seconds for a process to stop before it is killed
 TASK_TIMEOUT = 90  # seconds for a worker to start and render a memo
@@ -75,8 +82,10 @@ class Process:
     def pid(self) -> int:
         return self.popen.pid
 
-    def output(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
+    def output(self, since: int = 0) -> str:
+        """What the process wrote, from character ``since`` on (``len`` of an earlier output)."""
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return text[since:]
 
     def _signal_group(self, signum: int) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -182,6 +191,10 @@ def media(settings, tmp_path):
     return root
 
 
+def files_under(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*") if path.is_file())
+
+
 def start_memo_worker(
     cleanup, tmp_path, *, broker: str, media: Path, name: str, **env: str
 ) -> Process:
@@ -219,3 +232,123 @@ def sending_to_broker(url: str):
             del os.environ["CELERY_BROKER_URL"]
         else:
             os.environ["CELERY_BROKER_URL"] = saved
+
+
+# --- HTTP against gunicorn ------------------------------------------------------------------------
+SIGNED_IN = 'action="/account/uitloggen/"'  # the sign-out form in the header of every page
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: HTTPMessage
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+
+class Browser:
+    """A minimal HTTP client with cookies, that does not follow redirects."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, data: dict | None = None) -> Answer:
+        headers = {"Host": "127.0.0.1"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if data is not None:
+            body = urlencode(data, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection = HTTPConnection("127.0.0.1", self.port, timeout=20)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            answer = Answer(response.status, response.headers, response.read())
+        finally:
+            connection.close()
+        for header in answer.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                if morsel["max-age"] == "0" or not morsel.value:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        return answer
+
+    def get(self, path: str) -> Answer:
+        return self.request("GET", path)
+
+    def post(self, path: str, data: dict) -> Answer:
+        return self.request("POST", path, data)
+
+    def csrf_token(self, path: str) -> str:
+        """The CSRF token of the form on the page at ``path``."""
+        page = self.get(path)
+        assert page.status == 200, (path, page.status, page.headers["Location"], page.text)
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+
+    def sign_in(self, username: str, password: str, *, code: str | None = None) -> None:
+        """Through the two-step login form, as a browser would."""
+        token = self.csrf_token("/account/inloggen/")
+        answer = self.post(
+            "/account/inloggen/",
+            {
+                "csrfmiddlewaretoken": token,
+                "login_view-current_step": "auth",
+                "auth-username": username,
+                "auth-password": password,
+            },
+        )
+        if code is not None:
+            assert answer.status == 200, (answer.status, answer.text)
+            answer = self.post(
+                "/account/inloggen/",
+                {
+                    "csrfmiddlewaretoken": token,
+                    "login_view-current_step": "token",
+                    "token-otp_token": code,
+                },
+            )
+        assert (answer.status, answer.headers["Location"]) == (302, "/"), answer.text
+
+
+@dataclass
+class Web:
+    """A gunicorn started by ``start_web``."""
+
+    port: int
+    process: Process
+
+
+def start_web(cleanup, tmp_path, *, workers: int = 2, **env: str) -> Web:
+    """The ``web`` service of docker-compose.yml (gunicorn) on a free port, once healthy."""
+    port = free_port()
+    runtime = tmp_path / f"gunicorn-{port}"
+    runtime.mkdir()
+    environment = venv_env(
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY=str(workers),
+        DJANGO_SETTINGS_MODULE="rodedraden.settings.test",
+        ALLOWED_HOSTS="127.0.0.1",
+        ENV_FILE="/nonexistent",
+        CELERY_BROKER_URL="",  # nothing here queues a task; never the shared broker
+        XDG_RUNTIME_DIR=str(runtime),
+    )
+    environment.update(env)
+    web = Process.start(
+        f"gunicorn:{port}", compose_command("web"), log=runtime / "log", env=environment
+    )
+    cleanup.callback(web.stop)
+    wait_until_healthy(web.popen, port, web.log)
+    return Web(port, web)
+
+
+def totp_code(user) -> str:
+    """Gives ``user`` an authenticator app and returns the code it shows now."""
+    device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"

@@ -194,6 +194,24 @@ def test_app_services_wait_for_database_broker_and_migrations(service):
     }
 
 
+def s3_variables_read_by_the_settings() -> set[str]:
+    base = (COMPOSE_FILE.parent / "rodedraden" / "settings" / "base.py").read_text("utf-8")
+    return set(re.findall(r'env\("(S3_[A-Z_]+)"', base))
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_object_storage_is_configurable_and_off_by_default(service):
+    """Every S3 variable the settings read is passed through, empty unless set on the host:
+    the single-machine default keeps the files in the media volume."""
+    environment = load_compose()["services"][service]["environment"]
+    names = s3_variables_read_by_the_settings()
+    assert names >= {"S3_BUCKET", "S3_ENDPOINT_URL", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"}
+    assert {name for name in environment if name.startswith("S3_")} == names
+    for name in names:
+        assert re.fullmatch(rf"\$\{{{name}:-[^}}]*\}}", environment[name]), environment[name]
+    assert environment["S3_BUCKET"] == "${S3_BUCKET:-}"
+
+
 @pytest.mark.parametrize("variable", ["SECRET_KEY", "ALLOWED_HOSTS"])
 @pytest.mark.parametrize("service", APP_SERVICES)
 def test_secrets_are_required_from_the_host_environment(service, variable):

@@ -175,3 +175,24 @@ def test_a_bucket_puts_the_memo_files_in_s3_compatible_storage():
         "rodedraden",
     ]
     assert show({})["storage"] == "django.core.files.storage.FileSystemStorage"
+
+
+def test_empty_s3_variables_as_compose_passes_them_mean_the_defaults():
+    """docker-compose.yml passes every S3 variable, empty when it is not set."""
+    empty = dict.fromkeys(
+        ["S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_PREFIX"],
+        "",
+    )
+    assert show({"S3_BUCKET": "", **empty})["storage"] == (
+        "django.core.files.storage.FileSystemStorage"
+    )
+    script = (
+        "import django; django.setup()\n"
+        'from django.core.files.storage import storages\ns = storages["default"]\n'
+        "print(s.bucket_name, s.endpoint_url, s.region_name, s.access_key, s.location)"
+    )
+    result = run(
+        ["-c", script], {"S3_BUCKET": "rodedraden-memos", **empty}, "rodedraden.settings.local"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["rodedraden-memos", "None", "None", "None", "rodedraden"]

@@ -253,11 +253,12 @@ if S3_BUCKET:
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
-            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
-            "region_name": env("S3_REGION", default=None),
-            "access_key": env("S3_ACCESS_KEY_ID", default=None),
-            "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
-            "location": env("S3_PREFIX", default="rodedraden"),
+            # Empty, as docker-compose.yml passes what is not set: the AWS default.
+            "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("S3_REGION", default="") or None,
+            "access_key": env("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env("S3_PREFIX", default="") or "rodedraden",
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,

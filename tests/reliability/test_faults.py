@@ -17,19 +17,14 @@ import glob
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from datetime import timedelta
-from http.client import HTTPConnection, HTTPMessage
-from http.cookies import SimpleCookie
 from pathlib import Path
 from unittest import mock
-from urllib.parse import urlencode
 
 import psutil
 import psycopg
@@ -37,39 +32,35 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from deliberation.models import BeraadState
 from reports import services as report_services
 from reports.models import Memo, MemoState
 from signals.models import Signal, SignalState
-from tests.compose import PROJECT_ROOT, compose_command, database_url_for_subprocess, venv_env
+from tests.compose import PROJECT_ROOT, database_url_for_subprocess, venv_env
 from tests.conftest import Client
 from tests.deliberation.helpers import advance, submitted
 from tests.factories import PASSWORD, BeraadFactory, SignalFactory
 from tests.processes import (
+    SIGNED_IN,
     TASK_TIMEOUT,
-    Process,
+    Browser,
     RedisServer,
+    files_under,
     sending_to_broker,
     start_memo_worker,
+    start_web,
+    totp_code,
     wait_for,
 )
 from tests.reports.helpers import started_session
-from tests.test_gunicorn import free_port, wait_until_healthy
+from tests.test_gunicorn import free_port
 
 pytestmark = [pytest.mark.services]
-
-SIGNED_IN = 'action="/account/uitloggen/"'  # the sign-out form in the header of every page
 
 
 def memo_in_state(memo: Memo, state: str):
     return lambda: Memo.objects.filter(pk=memo.pk, state=state).first()
-
-
-def files_under(folder: Path) -> list[Path]:
-    return sorted(path for path in folder.rglob("*") if path.is_file())
 
 
 def assert_the_only_pdf(memo: Memo, media: Path) -> None:
@@ -281,110 +272,11 @@ def test_after_the_last_attempt_died_mid_render_the_memo_fails_instead_of_loopin
     assert files_under(media) == []
 
 
-# --- HTTP against gunicorn ------------------------------------------------------------------------
-@dataclass
-class Answer:
-    status: int
-    headers: HTTPMessage
-    text: str
-
-
-class Browser:
-    """A minimal HTTP client with cookies, that does not follow redirects."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, data: dict | None = None) -> Answer:
-        headers = {"Host": "127.0.0.1"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if data is not None:
-            body = urlencode(data, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = HTTPConnection("127.0.0.1", self.port, timeout=20)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            answer = Answer(response.status, response.headers, response.read().decode())
-        finally:
-            connection.close()
-        for header in answer.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                if morsel["max-age"] == "0" or not morsel.value:
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
-        return answer
-
-    def get(self, path: str) -> Answer:
-        return self.request("GET", path)
-
-    def post(self, path: str, data: dict) -> Answer:
-        return self.request("POST", path, data)
-
-    def sign_in(self, username: str, password: str, *, code: str | None = None) -> None:
-        """Through the two-step login form, as a browser would."""
-        page = self.get("/account/inloggen/")
-        assert page.status == 200, page.text
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        answer = self.post(
-            "/account/inloggen/",
-            {
-                "csrfmiddlewaretoken": token,
-                "login_view-current_step": "auth",
-                "auth-username": username,
-                "auth-password": password,
-            },
-        )
-        if code is not None:
-            assert answer.status == 200, (answer.status, answer.text)
-            answer = self.post(
-                "/account/inloggen/",
-                {
-                    "csrfmiddlewaretoken": token,
-                    "login_view-current_step": "token",
-                    "token-otp_token": code,
-                },
-            )
-        assert (answer.status, answer.headers["Location"]) == (302, "/"), answer.text
-
-
 def assert_pages_render_signed_in(browser: Browser, paths: list[str]) -> None:
     for path in paths:
         page = browser.get(path)
         assert page.status == 200, (path, page.status, page.headers["Location"], page.text)
         assert SIGNED_IN in page.text, path
-
-
-def start_web(cleanup, tmp_path, *, workers: int = 2, **env: str) -> int:
-    """The ``web`` service of docker-compose.yml (gunicorn) on a free port; returns the port."""
-    port = free_port()
-    runtime = tmp_path / f"gunicorn-{port}"
-    runtime.mkdir()
-    environment = venv_env(
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY=str(workers),
-        DJANGO_SETTINGS_MODULE="rodedraden.settings.test",
-        ALLOWED_HOSTS="127.0.0.1",
-        ENV_FILE="/nonexistent",
-        CELERY_BROKER_URL="",  # nothing here queues a task; never the shared broker
-        XDG_RUNTIME_DIR=str(runtime),
-    )
-    environment.update(env)
-    web = Process.start("gunicorn", compose_command("web"), log=runtime / "log", env=environment)
-    cleanup.callback(web.stop)
-    wait_until_healthy(web.popen, port, web.log)
-    return port
-
-
-def totp_code(user) -> str:
-    """Gives ``user`` an authenticator app and returns the code it shows now."""
-    device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():0{device.digits}d}"
 
 
 # --- PostgreSQL restarted -------------------------------------------------------------------------
@@ -506,7 +398,7 @@ def test_after_a_postgresql_restart_the_next_request_succeeds(tmp_path, cleanup)
     # One gunicorn worker that keeps its database connection for a minute.
     port = start_web(
         cleanup, tmp_path, workers=1, DATABASE_URL=cluster.url, CONN_MAX_AGE="60", CACHE_URL=""
-    )
+    ).port
     browser = Browser(port)
     browser.sign_in("lid", PASSWORD)
     assert_pages_render_signed_in(browser, ["/organen/rekenkamer/"])
@@ -545,7 +437,7 @@ def test_with_the_cache_unreachable_users_sign_in_and_pages_render(
         tmp_path,
         DATABASE_URL=database_url_for_subprocess(),
         CACHE_URL=f"redis://127.0.0.1:{nothing_listens}/0",
-    )
+    ).port
 
     as_member = Browser(port)
     as_member.sign_in(member.username, PASSWORD)
@@ -566,7 +458,7 @@ def test_with_the_cache_killed_mid_session_pages_render_and_users_stay_signed_in
     started_session(chair, body, other_body)
     port = start_web(
         cleanup, tmp_path, DATABASE_URL=database_url_for_subprocess(), CACHE_URL=private_redis.url
-    )
+    ).port
     as_member = Browser(port)
     as_member.sign_in(member.username, PASSWORD)
     as_chair = Browser(port)
