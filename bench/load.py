@@ -210,14 +210,12 @@ def _texts() -> list[list[str]]:
     anonymisation guard with the kind of suffix the members add to make each title unique."""
     from signals.guard import scan_fields
 
-    from .workspace import CLOSINGS, PROBLEMS, SUBJECTS
+    from .workspace import THEMES, signal_text
 
     rng = random.Random(SEED)  # noqa: S311 (synthetic data, not a secret)
     texts = []
     while len(texts) < TEXTS:
-        problem, subject = rng.choice(PROBLEMS), rng.choice(SUBJECTS)
-        title = rng.choice(problem[2]).format(s=subject)
-        description = problem[3].format(s=subject, n=rng.randint(3, 40)) + rng.choice(CLOSINGS)
+        title, description = signal_text(rng, rng.randrange(THEMES))
         if found := scan_fields({"title": f"{title} (meting 49.123)", "description": description}):
             raise RuntimeError(f"a load text holds personal data: {sorted(found)}")
         texts.append([title, description])
