@@ -81,7 +81,9 @@ class BodyWorkspaceView(RoleRequiredMixin, DetailView):
             signals=page.object_list,
             query=page.query,  # the filters, for the export links
             filtered=any(value for key, value in self.request.GET.items() if key != page.param),
-            headline=body.kind_spec.headline(selectors.signal_facts(signals)),
+            headline=body.kind_spec.headline_of(
+                signals, facts=lambda: selectors.signal_facts(signals)
+            ),
             can_write=selectors.user_may_write(body=body, user=user),
             members=selectors.body_members(body=body, fetched_by=user),
         )
