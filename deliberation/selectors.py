@@ -544,7 +544,7 @@ def theme_list(*, fetched_by: User) -> QuerySet[Theme]:
 def beraad_snapshot(beraad: Beraad) -> dict:
     """The content of a beraad as it is now, as plain data: what stays when it is adopted."""
     inclusions = list(
-        beraad.inclusions.select_related("signal", "body").prefetch_related(
+        beraad.inclusions.select_related("signal__body", "body").prefetch_related(
             "signal__aspects",
             Prefetch(
                 "signal__organisation_units", OrganisationUnit.objects.select_related("parent")
