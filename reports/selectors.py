@@ -53,7 +53,7 @@ def dashboard(*, fetched_by: User) -> dict:
     latest = started[0] if started else None
 
     result = {"sessions": sessions, "latest": latest, "charts": []}
-    statuses = theme_statuses_many(recent + ([latest] if latest is not None else []))
+    statuses = theme_statuses_many(list({s.pk: s for s in [*recent, latest] if s}.values()))
     if recent:
         result["charts"].append(_recurrence_over_time(recent, statuses))
     if latest is not None:
@@ -69,9 +69,13 @@ def dashboard(*, fetched_by: User) -> dict:
                 values=[counts.get(code, 0) for code, _label in RecommendationStatus.choices],
             )
         )
-    result["open_recommendations"] = recommendations.filter(
-        status__in=(RecommendationStatus.OPEN, RecommendationStatus.IN_UITVOERING)
-    ).order_by("due_date")[:8]
+    result["open_recommendations"] = (
+        recommendations.filter(
+            status__in=(RecommendationStatus.OPEN, RecommendationStatus.IN_UITVOERING)
+        )
+        .defer("beraad__snapshot")  # the beraad's title and date are shown, not its content
+        .order_by("due_date")[:8]
+    )
     return result
 
 

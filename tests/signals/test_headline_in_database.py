@@ -31,8 +31,9 @@ def test_the_database_gives_the_figures_of_the_facts(kind):
     signals = Signal.objects.filter(body=body)
     in_python = kind.headline(signal_facts(signals))
     asked = []
-    in_database = kind.headline_of(signals, facts=lambda: asked.append(1) or [])
+    in_database, total = kind.headline_of(signals, facts=lambda: asked.append(1) or [])
     assert in_database == in_python
+    assert total == len(DETAILS)
     assert not asked  # every figure of every kind is computed in the database
 
 
@@ -40,7 +41,7 @@ def test_the_database_gives_the_figures_of_the_facts(kind):
 def test_without_signals_the_figures_are_empty_alike(kind):
     body = OversightBodyFactory(kind=kind.code)
     signals = Signal.objects.filter(body=body)
-    assert kind.headline_of(signals, facts=list) == kind.headline([])
+    assert kind.headline_of(signals, facts=list) == (kind.headline([]), 0)
 
 
 def test_the_figures_are_one_query(django_assert_num_queries):
@@ -49,10 +50,8 @@ def test_the_figures_are_one_query(django_assert_num_queries):
     for case_count, details in DETAILS:
         SignalFactory(body=body, case_count=case_count, details=details)
     with django_assert_num_queries(1):
-        figures = dict(
-            (figure.code, value)
-            for figure, value in kind.headline_of(Signal.objects.filter(body=body), facts=list)
-        )
+        headline, _total = kind.headline_of(Signal.objects.filter(body=body), facts=list)
+    figures = {figure.code: value for figure, value in headline}
     # Upheld (fully or partly) of the cases with a known outcome: (3 + 5) / (3 + 5 + 7).
     assert figures["gegrond"] == round(100 * 8 / 15, 1)
     # The handling time of the cases with a number of days: (40·3 + 12·5 + 2.5·7) / 15.
