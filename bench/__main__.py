@@ -17,7 +17,7 @@ from typing import Any
 
 import psutil
 
-from . import load, memo, scanner, workspace
+from . import load, memo, pages, scanner, workspace
 from .common import Report
 
 BENCHMARKS: dict[str, Callable[[], Report]] = {
@@ -25,6 +25,7 @@ BENCHMARKS: dict[str, Callable[[], Report]] = {
     "workspace": workspace.run,
     "memo": memo.run,
     "load": load.run,
+    "pages": pages.run,
 }
 RESULTS = Path(__file__).resolve().parent / "results.json"
 COLUMNS = ("benchmark", "metric", "ours", "target", "result")

@@ -85,3 +85,23 @@ def latency_summary(samples_ns: Sequence[int]) -> dict[str, float]:
 
 def percent(fraction: float) -> str:
     return f"{fraction * 100:.1f} %"
+
+
+def signed_in_client(user: Any) -> Any:
+    """A ``django.test.Client`` signed in as ``user`` — with the second factor verified for
+    the roles that need one, as the two-step login leaves the session (the login itself is
+    measured by bench.load)."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(user)
+    if user.needs_second_factor:
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="default", defaults={"confirmed": True}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client

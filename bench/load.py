@@ -183,9 +183,9 @@ def _admin(admin_url: str, statement: str) -> None:
         connection.execute(statement)
 
 
-def _setup(database_url: str) -> None:
+def _setup(database_url: str, settings_module: str = SETTINGS) -> None:
     """Django in this process, with the server's settings, on the load database."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
     os.environ.update(
         DATABASE_URL=database_url,
         DEBUG="false",
@@ -210,14 +210,12 @@ def _texts() -> list[list[str]]:
     anonymisation guard with the kind of suffix the members add to make each title unique."""
     from signals.guard import scan_fields
 
-    from .workspace import CLOSINGS, PROBLEMS, SUBJECTS
+    from .workspace import THEMES, signal_text
 
     rng = random.Random(SEED)  # noqa: S311 (synthetic data, not a secret)
     texts = []
     while len(texts) < TEXTS:
-        problem, subject = rng.choice(PROBLEMS), rng.choice(SUBJECTS)
-        title = rng.choice(problem[2]).format(s=subject)
-        description = problem[3].format(s=subject, n=rng.randint(3, 40)) + rng.choice(CLOSINGS)
+        title, description = signal_text(rng, rng.randrange(THEMES))
         if found := scan_fields({"title": f"{title} (meting 49.123)", "description": description}):
             raise RuntimeError(f"a load text holds personal data: {sorted(found)}")
         texts.append([title, description])
@@ -309,9 +307,12 @@ def _healthy(port: int) -> bool:
 
 
 @contextlib.contextmanager
-def _gunicorn(database_url: str, folder: Path) -> Iterator[int]:
+def _gunicorn(
+    database_url: str, folder: Path, settings_module: str = SETTINGS, secret_key: str = ""
+) -> Iterator[int]:
     """The web command of docker-compose.yml on a free port; stopped gracefully at the end,
-    so that every request it accepted is answered (and committed) before the check."""
+    so that every request it accepted is answered (and committed) before the check. A
+    ``secret_key`` of the caller's keeps the sessions it signed in valid there."""
     from tests.compose import PROJECT_ROOT, compose_command, venv_env
 
     port = _free_port()
@@ -319,11 +320,11 @@ def _gunicorn(database_url: str, folder: Path) -> Iterator[int]:
         GUNICORN_BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY=str(WORKERS),
         GUNICORN_THREADS=str(THREADS),
-        DJANGO_SETTINGS_MODULE=SETTINGS,
+        DJANGO_SETTINGS_MODULE=settings_module,
         DEBUG="false",
         DATABASE_URL=database_url,
         ALLOWED_HOSTS="127.0.0.1",
-        SECRET_KEY=secrets.token_urlsafe(50),
+        SECRET_KEY=secret_key or secrets.token_urlsafe(50),
         CELERY_BROKER_URL="",
         LOG_LEVEL="WARNING",
         ENV_FILE=os.devnull,

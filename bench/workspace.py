@@ -37,7 +37,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .common import Metric, Report, latency_summary, run_child
+from .common import Metric, Report, latency_summary, run_child, signed_in_client
 
 MODULE = "bench.workspace"
 DATABASE_ENV = "BENCH_DATABASE_URL"
@@ -234,6 +234,75 @@ class Scenario:
     figures: dict[str, Any]
 
 
+@dataclass
+class World:
+    """What every benchmark's data starts from: the chair, the bodies (each with a member),
+    the organisation's teams, the shared aspects and the theme catalogue."""
+
+    chair: Any
+    bodies: list[tuple[Any, Any]]  # (body, its member)
+    teams: list[Any]
+    aspects: list[Any]
+    themes: list[Any]  # problem x subject: subject by subject, each with every problem
+
+    @property
+    def common(self) -> list[Any]:
+        """The themes every body tags (they become rode draden)."""
+        return self.themes[:COMMON_THEMES]
+
+    def own(self, body_index: int) -> list[Any]:
+        """The themes only the body with this index tags."""
+        return self.themes[COMMON_THEMES + body_index :: len(self.bodies)]
+
+
+def build_world(*, bulk_themes: bool = False) -> World:
+    """The chair, the five bodies with a member each, the teams and the themes, through the
+    services (the themes in one insert with ``bulk_themes``: the theme events go with them)."""
+    from deliberation import services
+    from deliberation.models import Theme
+    from rodedraden.accounts.models import Role
+    from rodedraden.accounts.services import user_create
+    from signals import services as signal_services
+    from signals.demo import BODIES, ORGANISATION_UNITS
+    from signals.models import Aspect
+
+    chair = user_create(username="voorzitter", role=Role.CHAIR)
+    bodies = []
+    for slug, name, kind, *_person in BODIES:
+        body = signal_services.body_create(name=name, slug=slug, kind=kind)
+        member = user_create(username=f"lid-{slug}", role=Role.MEMBER)
+        signal_services.membership_create(user=member, body=body, notify=False)
+        bodies.append((body, member))
+    teams = []
+    for directorate, names in ORGANISATION_UNITS.items():
+        parent = signal_services.organisation_unit_create(name=directorate)
+        teams += [signal_services.organisation_unit_create(name=n, parent=parent) for n in names]
+    pairs = [(problem, subject) for subject in SUBJECTS for problem in PROBLEMS]
+    if bulk_themes:
+        themes = Theme.objects.bulk_create(
+            Theme(name=problem[0].format(s=subject), description=problem[1])
+            for problem, subject in pairs
+        )
+    else:
+        themes = [
+            services.theme_create(
+                user=chair, name=problem[0].format(s=subject), description=problem[1]
+            )
+            for problem, subject in pairs
+        ]
+    return World(chair, bodies, teams, list(Aspect.objects.all()), themes)
+
+
+def signal_text(rng: random.Random, theme_index: int) -> tuple[str, str]:
+    """A clean Dutch title and description of a signal about theme ``theme_index`` (of the
+    themes of :func:`build_world`)."""
+    problem = PROBLEMS[theme_index % len(PROBLEMS)]
+    subject = SUBJECTS[theme_index // len(PROBLEMS)]
+    title = rng.choice(problem[2]).format(s=subject)
+    description = problem[3].format(s=subject, n=rng.randint(3, 40)) + rng.choice(CLOSINGS)
+    return title, description
+
+
 def _build(size: int) -> Scenario:
     """Bodies, members, a chair, the themes and a started beraad with ``size`` tagged signals,
     all through the services."""
@@ -241,54 +310,29 @@ def _build(size: int) -> Scenario:
 
     from deliberation import selectors, services
     from deliberation.models import Tag
-    from rodedraden.accounts.models import Role
-    from rodedraden.accounts.services import user_create
     from signals import services as signal_services
-    from signals.demo import BODIES, ORGANISATION_UNITS
-    from signals.models import Aspect, Impact
+    from signals.models import Impact
 
     rng = random.Random(SEED + size)  # noqa: S311 (synthetic data, not a secret)
     start, end = date(2025, 1, 1), date(2025, 6, 30)
     with transaction.atomic():
-        chair = user_create(username="voorzitter", role=Role.CHAIR)
-        bodies = []
-        for slug, name, kind, *_person in BODIES:
-            body = signal_services.body_create(name=name, slug=slug, kind=kind)
-            member = user_create(username=f"lid-{slug}", role=Role.MEMBER)
-            signal_services.membership_create(user=member, body=body, notify=False)
-            bodies.append((body, member))
-        teams = []
-        for directorate, names in ORGANISATION_UNITS.items():
-            parent = signal_services.organisation_unit_create(name=directorate)
-            teams += [
-                signal_services.organisation_unit_create(name=n, parent=parent) for n in names
-            ]
-        aspects = list(Aspect.objects.all())
-        themes = [
-            services.theme_create(
-                user=chair, name=problem[0].format(s=subject), description=problem[1]
-            )
-            for subject in SUBJECTS
-            for problem in PROBLEMS
-        ]
-        # The first themes (two subjects, every problem) are tagged by every body; each of the
-        # others by one body only.
-        common = themes[:COMMON_THEMES]
-        own = [themes[COMMON_THEMES + k :: len(bodies)] for k in range(len(bodies))]
+        world = build_world()
+        chair, bodies, teams = world.chair, world.bodies, world.teams
+        aspects, themes = world.aspects, world.themes
+        common = world.common
+        own = [world.own(k) for k in range(len(bodies))]
 
         planned: dict[int, list[int]] = {}
         for index in range(size):
             body, member = bodies[index % len(bodies)]
             pool = own[index % len(bodies)]
             first = rng.choice(common if rng.random() < 0.5 else pool)
-            problem = PROBLEMS[themes.index(first) % len(PROBLEMS)]
-            subject = SUBJECTS[themes.index(first) // len(PROBLEMS)]
+            title, description = signal_text(rng, themes.index(first))
             signal = signal_services.signal_create(
                 body=body,
                 author=member,
-                title=rng.choice(problem[2]).format(s=subject),
-                description=problem[3].format(s=subject, n=rng.randint(3, 40))
-                + rng.choice(CLOSINGS),
+                title=title,
+                description=description,
                 period_start=start,
                 period_end=end,
                 case_count=rng.randint(1, 40),
@@ -360,15 +404,13 @@ def _summary(samples: list[int], queries: Any) -> dict[str, Any]:
 def _measure(scenario: Scenario, *, profile: bool) -> dict[str, Any]:
     """Time the workspace page and the tag toggle as the chair, through the Django stack."""
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from deliberation.models import Tag
 
     beraad, size = scenario.beraad, scenario.figures["signals"]
-    client = Client()
-    client.force_login(scenario.chair)
+    client = signed_in_client(scenario.chair)
     page_url = reverse("deliberation:workspace", kwargs={"pk": beraad.pk})
     tag_url = reverse("deliberation:tag", kwargs={"pk": beraad.pk})
     pages: list[bytes] = []

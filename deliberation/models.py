@@ -334,7 +334,11 @@ class Tag(models.Model):
         constraints = [
             models.UniqueConstraint(fields=("inclusion", "theme"), name="tag_once"),
         ]
-        indexes = [models.Index(fields=("beraad", "theme"), name="tag_beraad_theme_idx")]
+        # With the body: the rode-draad rule counts the distinct bodies per theme of every
+        # earlier session from the index alone.
+        indexes = [
+            models.Index(fields=("beraad", "theme", "body"), name="tag_beraad_theme_body_idx")
+        ]
 
     def __str__(self):
         return f"{self.inclusion_id} – {self.theme}"

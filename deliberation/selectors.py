@@ -173,6 +173,38 @@ def theme_statuses(beraad: Beraad) -> list[ThemeStatus]:
     an adopted beraad: as it was adopted)."""
     if beraad.snapshot:
         return _frozen_statuses(beraad.snapshot)
+    return _live_statuses(beraad)
+
+
+# What the theme statuses of an adopted beraad are read from: none of it grows with the
+# number of signals (the snapshot's signals and tags do).
+STATUS_SNAPSHOT_KEYS = ("min_bodies", "themes", "rode_draden")
+
+
+def theme_statuses_many(beraden: list[Beraad]) -> dict[int, list[ThemeStatus]]:
+    """``theme_statuses`` of each beraad (by pk), for beraden whose snapshot was deferred:
+    of the adopted ones only the parts of the snapshot the statuses need, in one query."""
+    from django.db.models.fields.json import KeyTransform
+
+    frozen = [beraad.pk for beraad in beraden if beraad.is_frozen]
+    names = {f"snapshot_{key}": key for key in STATUS_SNAPSHOT_KEYS}
+    parts = {
+        row["pk"]: {key: row[name] for name, key in names.items()}
+        for row in Beraad.objects.filter(pk__in=frozen)
+        .annotate(**{name: KeyTransform(key, "snapshot") for name, key in names.items()})
+        .values("pk", *names)
+    }
+    result = {}
+    for beraad in beraden:
+        part = parts.get(beraad.pk)
+        if part is not None and part["rode_draden"] is not None:
+            result[beraad.pk] = _frozen_statuses(part)
+        else:
+            result[beraad.pk] = _live_statuses(beraad)
+    return result
+
+
+def _live_statuses(beraad: Beraad) -> list[ThemeStatus]:
     tags = list(Tag.objects.filter(beraad=beraad).values_list("theme_id", "body_id"))
     theme_ids = {theme_id for theme_id, _ in tags}
     themes = {theme.pk: theme for theme in Theme.objects.filter(pk__in=theme_ids)}
@@ -512,7 +544,7 @@ def theme_list(*, fetched_by: User) -> QuerySet[Theme]:
 def beraad_snapshot(beraad: Beraad) -> dict:
     """The content of a beraad as it is now, as plain data: what stays when it is adopted."""
     inclusions = list(
-        beraad.inclusions.select_related("signal", "body").prefetch_related(
+        beraad.inclusions.select_related("signal__body", "body").prefetch_related(
             "signal__aspects",
             Prefetch(
                 "signal__organisation_units", OrganisationUnit.objects.select_related("parent")

@@ -8,7 +8,12 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from deliberation.models import STARTED_STATES, Beraad, RecommendationStatus
-from deliberation.selectors import beraad_list, recommendation_list, theme_statuses
+from deliberation.selectors import (
+    ThemeStatus,
+    beraad_list,
+    recommendation_list,
+    theme_statuses_many,
+)
 from rodedraden.accounts.models import User
 
 from . import charts
@@ -27,9 +32,12 @@ def memo_get(*, pk: int, fetched_by: User) -> Memo | None:
 
 def dashboard(*, fetched_by: User) -> dict:
     """The sessions, the rode draden over time and the follow-up, as far as the user may see
-    them (readers: shared sessions only, and aggregates only)."""
+    them (readers: shared sessions only, and aggregates only). The sessions' snapshots are
+    not loaded (they hold every signal): only the parts the charts read, of the few charted."""
     sessions = list(
-        beraad_list(fetched_by=fetched_by).prefetch_related(
+        beraad_list(fetched_by=fetched_by)
+        .defer("snapshot")
+        .prefetch_related(
             Prefetch(
                 "memos",
                 Memo.objects.for_user(fetched_by).filter(state=MemoState.KLAAR),
@@ -45,10 +53,11 @@ def dashboard(*, fetched_by: User) -> dict:
     latest = started[0] if started else None
 
     result = {"sessions": sessions, "latest": latest, "charts": []}
+    statuses = theme_statuses_many(list({s.pk: s for s in [*recent, latest] if s}.values()))
     if recent:
-        result["charts"].append(_recurrence_over_time(recent))
+        result["charts"].append(_recurrence_over_time(recent, statuses))
     if latest is not None:
-        result["charts"].append(_heat_map(latest))
+        result["charts"].append(_heat_map(latest, statuses[latest.pk]))
     recommendations = recommendation_list(fetched_by=fetched_by)
     counts = Counter(recommendations.values_list("status", flat=True))
     if counts:
@@ -60,17 +69,23 @@ def dashboard(*, fetched_by: User) -> dict:
                 values=[counts.get(code, 0) for code, _label in RecommendationStatus.choices],
             )
         )
-    result["open_recommendations"] = recommendations.filter(
-        status__in=(RecommendationStatus.OPEN, RecommendationStatus.IN_UITVOERING)
-    ).order_by("due_date")[:8]
+    result["open_recommendations"] = (
+        recommendations.filter(
+            status__in=(RecommendationStatus.OPEN, RecommendationStatus.IN_UITVOERING)
+        )
+        .defer("beraad__snapshot")  # the beraad's title and date are shown, not its content
+        .order_by("due_date")[:8]
+    )
     return result
 
 
-def _recurrence_over_time(recent: list[Beraad]) -> charts.Chart:
+def _recurrence_over_time(
+    recent: list[Beraad], statuses: dict[int, list[ThemeStatus]]
+) -> charts.Chart:
     """Themes that were a rode draad in any of the recent sessions, per session."""
     levels: dict[str, dict[int, int]] = defaultdict(dict)
     for beraad in recent:
-        for status in theme_statuses(beraad):
+        for status in statuses[beraad.pk]:
             levels[status.theme.name][beraad.pk] = 2 if status.is_rode_draad else 1
     names = sorted(
         (name for name, per in levels.items() if 2 in per.values()),
@@ -85,8 +100,7 @@ def _recurrence_over_time(recent: list[Beraad]) -> charts.Chart:
     )
 
 
-def _heat_map(beraad: Beraad) -> charts.Chart:
-    statuses = theme_statuses(beraad)
+def _heat_map(beraad: Beraad, statuses: list[ThemeStatus]) -> charts.Chart:
     bodies = sorted(beraad.bodies.all(), key=lambda body: body.name)
     return charts.heat_map(
         key="dashboard-heat-map",

@@ -13,11 +13,16 @@ from django.core.paginator import Page, Paginator
 PAGE_PARAM = "pagina"
 
 
-def paginate(request, object_list, *, per_page: int, param: str = PAGE_PARAM) -> Page:
+def paginate(
+    request, object_list, *, per_page: int, param: str = PAGE_PARAM, count: int | None = None
+) -> Page:
     """The page of ``object_list`` that the request asks for (``?pagina=``), with what the
     include needs to link to the others: ``param``, ``query`` (the other parameters) and
-    ``links`` (page numbers, with an ellipsis for the long stretches in between)."""
+    ``links`` (page numbers, with an ellipsis for the long stretches in between). A ``count``
+    the caller already has saves the paginator counting the list again."""
     paginator = Paginator(object_list, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not asked from the database
     page = paginator.get_page(request.GET.get(param))
     query = request.GET.copy()
     query.pop(param, None)

@@ -73,7 +73,10 @@ class BodyWorkspaceView(RoleRequiredMixin, DetailView):
             request=self.request,
         )
         signals = filterset.qs
-        page = paginate(self.request, signals, per_page=PAGE_SIZE)
+        headline, total = body.kind_spec.headline_of(
+            signals, facts=lambda: selectors.signal_facts(signals)
+        )
+        page = paginate(self.request, signals, per_page=PAGE_SIZE, count=total)
         context.update(
             kind=body.kind_spec,
             filter=filterset,
@@ -81,7 +84,7 @@ class BodyWorkspaceView(RoleRequiredMixin, DetailView):
             signals=page.object_list,
             query=page.query,  # the filters, for the export links
             filtered=any(value for key, value in self.request.GET.items() if key != page.param),
-            headline=body.kind_spec.headline(selectors.signal_facts(signals)),
+            headline=headline,
             can_write=selectors.user_may_write(body=body, user=user),
             members=selectors.body_members(body=body, fetched_by=user),
         )

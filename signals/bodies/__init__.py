@@ -11,14 +11,22 @@ choices from this registry.
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django import forms
+from django.db.models import Aggregate, BooleanField, Count, F, FloatField, Func, Q, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 # The key in Signal.details under which a signal's classification by the body's own
 # yardstick is stored (taxonomy codes, or free labels for a body without a taxonomy).
@@ -47,47 +55,158 @@ class HeadlineFigure:
 
     code: str
     label: str | Promise
+    # A Computation is computed in the database as well; any other callable over the facts.
     compute: Callable[[list[SignalFacts]], float | int | None]
     unit: str = ""
 
 
-def total_cases(facts: list[SignalFacts]) -> int:
-    return sum(fact.case_count for fact in facts)
+class Computation:
+    """How a headline figure is computed: over a list of facts (called with it: the memo, from
+    a snapshot) and in the database, as aggregates over a queryset of signals (the body's
+    workspace, whatever the number of its signals). Both give the same figure."""
+
+    def __call__(self, facts: list[SignalFacts]) -> float | int | None:
+        raise NotImplementedError
+
+    def aggregates(self) -> dict[str, Aggregate]:
+        """The aggregates the figure is computed from, by name."""
+        raise NotImplementedError
+
+    def result(self, values: Mapping[str, object]) -> float | int | None:
+        """The figure from the values of :meth:`aggregates`."""
+        raise NotImplementedError
 
 
-def cases_where(key: str, *values) -> Callable[[list[SignalFacts]], int]:
-    def compute(facts: list[SignalFacts]) -> int:
-        return sum(fact.case_count for fact in facts if fact.details.get(key) in values)
-
-    return compute
+def _detail(key: str) -> str:
+    return f"details__{key}"
 
 
-def share_where(key: str, *values) -> Callable[[list[SignalFacts]], float | None]:
+class _SignalCount(Computation):
+    def __call__(self, facts):
+        return len(facts)
+
+    def aggregates(self):
+        return {"signals": Count("pk")}
+
+    def result(self, values):
+        return values["signals"]
+
+
+class _TotalCases(Computation):
+    def __call__(self, facts):
+        return sum(fact.case_count for fact in facts)
+
+    def aggregates(self):
+        return {"cases": Sum("case_count")}
+
+    def result(self, values):
+        return values["cases"] or 0
+
+
+class _CasesWhere(Computation):
+    def __init__(self, key: str, values: tuple):
+        self.key, self.values = key, values
+
+    def __call__(self, facts):
+        return sum(fact.case_count for fact in facts if fact.details.get(self.key) in self.values)
+
+    def aggregates(self):
+        hits = Q(**{f"{_detail(self.key)}__in": self.values})
+        return {"hits": Sum("case_count", filter=hits)}
+
+    def result(self, values):
+        return values["hits"] or 0
+
+
+class _ShareWhere(_CasesWhere):
     """The percentage of cases with one of ``values``, of the cases where ``key`` is known."""
 
-    def compute(facts: list[SignalFacts]) -> float | None:
-        known = [fact for fact in facts if fact.details.get(key) not in (None, "")]
+    def __call__(self, facts):
+        known = [fact for fact in facts if fact.details.get(self.key) not in (None, "")]
         total = sum(fact.case_count for fact in known)
         if not total:
             return None
-        hits = sum(fact.case_count for fact in known if fact.details.get(key) in values)
+        hits = sum(fact.case_count for fact in known if fact.details.get(self.key) in self.values)
         return round(100 * hits / total, 1)
 
-    return compute
+    def aggregates(self):
+        detail = _detail(self.key)
+        known = Q(**{f"{detail}__isnull": False}) & ~Q(**{detail: None}) & ~Q(**{detail: ""})
+        return {**super().aggregates(), "known": Sum("case_count", filter=known)}
+
+    def result(self, values):
+        if not values["known"]:
+            return None
+        return round(100 * (values["hits"] or 0) / values["known"], 1)
 
 
-def weighted_average(key: str) -> Callable[[list[SignalFacts]], float | None]:
-    def compute(facts: list[SignalFacts]) -> float | None:
-        known = [fact for fact in facts if isinstance(fact.details.get(key), int | float)]
+class _IsNumber(Func):
+    """Whether ``details[key]`` is a JSON number (SQLite and PostgreSQL)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, key: str):
+        self.key = key
+        super().__init__(F("details"))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # Dispatched here: an aggregate's filter compiles its condition with as_sql itself.
+        sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"jsonb_typeof({sql} -> %s) = 'number'", [*params, self.key]
+        path = "$." + json.dumps(self.key)
+        return f"json_type({sql}, %s) IN ('integer', 'real')", [*params, path]
+
+
+class _WeightedAverage(Computation):
+    """The average of a number in the details, weighted by the number of cases."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def __call__(self, facts):
+        known = [fact for fact in facts if _is_number(fact.details.get(self.key))]
         total = sum(fact.case_count for fact in known)
         if not total:
             return None
-        return round(sum(fact.details[key] * fact.case_count for fact in known) / total, 1)
+        return round(sum(fact.details[self.key] * fact.case_count for fact in known) / total, 1)
 
-    return compute
+    def aggregates(self):
+        number = _IsNumber(self.key)
+        value = Cast(KeyTextTransform(self.key, "details"), FloatField())
+        return {
+            "weighted": Sum(value * F("case_count"), filter=number, output_field=FloatField()),
+            "cases": Sum("case_count", filter=number),
+        }
+
+    def result(self, values):
+        if not values["cases"]:
+            return None
+        return round(values["weighted"] / values["cases"], 1)
 
 
-SIGNAL_COUNT = HeadlineFigure("signalen", _("Signals"), len)
+def _is_number(value: object) -> bool:
+    # A JSON true or false is not a number (in the database neither).
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+total_cases = _TotalCases()
+
+
+def cases_where(key: str, *values) -> Computation:
+    return _CasesWhere(key, values)
+
+
+def share_where(key: str, *values) -> Computation:
+    """The percentage of cases with one of ``values``, of the cases where ``key`` is known."""
+    return _ShareWhere(key, values)
+
+
+def weighted_average(key: str) -> Computation:
+    return _WeightedAverage(key)
+
+
+SIGNAL_COUNT = HeadlineFigure("signalen", _("Signals"), _SignalCount())
 CASE_COUNT = HeadlineFigure("zaken", _("Underlying cases"), total_cases)
 
 
@@ -152,6 +271,30 @@ class BodyKind:
     def headline(self, facts: Iterable[SignalFacts]) -> list[tuple[HeadlineFigure, object]]:
         facts = list(facts)
         return [(figure, figure.compute(facts)) for figure in self.headline_figures]
+
+    def headline_of(
+        self, signals: QuerySet, facts: Callable[[], list[SignalFacts]]
+    ) -> tuple[list[tuple[HeadlineFigure, object]], int]:
+        """The headline figures of a queryset of signals, and how many signals it holds (for
+        the paginator: one scan of them less), in one aggregate query; ``facts()`` is asked
+        only for figures that are not a :class:`Computation`."""
+        aggregates: dict[str, Aggregate] = {"total": Count("pk")}
+        for index, figure in enumerate(self.headline_figures):
+            if isinstance(figure.compute, Computation):
+                for name, aggregate in figure.compute.aggregates().items():
+                    aggregates[f"f{index}_{name}"] = aggregate
+        values = signals.order_by().aggregate(**aggregates)
+        listed: list[SignalFacts] | None = None
+        result = []
+        for index, figure in enumerate(self.headline_figures):
+            if isinstance(figure.compute, Computation):
+                prefix = f"f{index}_"
+                own = {k.removeprefix(prefix): v for k, v in values.items() if k.startswith(prefix)}
+                result.append((figure, figure.compute.result(own)))
+            else:
+                listed = facts() if listed is None else listed
+                result.append((figure, figure.compute(listed)))
+        return result, values["total"]
 
 
 @cache
