@@ -313,7 +313,7 @@ def _gunicorn(
     """The web command of docker-compose.yml on a free port; stopped gracefully at the end,
     so that every request it accepted is answered (and committed) before the check. A
     ``secret_key`` of the caller's keeps the sessions it signed in valid there."""
-    from tests.compose import PROJECT_ROOT, compose_command, venv_env
+    from tests.compose import PROJECT_ROOT, compose_command, compose_default, venv_env
 
     port = _free_port()
     env = venv_env(
@@ -331,8 +331,8 @@ def _gunicorn(
         MEDIA_ROOT=str(folder / "media"),
         XDG_RUNTIME_DIR=str(folder),
     )
-    for name in ("CACHE_URL", "CONN_MAX_AGE"):  # as docker-compose.yml: not set
-        env.pop(name, None)
+    env.pop("CACHE_URL", None)  # a cache per process; the sessions from the database
+    env["CONN_MAX_AGE"] = compose_default("CONN_MAX_AGE")  # as docker-compose.yml
     with (folder / "gunicorn.log").open("wb") as log:
         process = subprocess.Popen(  # noqa: S603 (the command of docker-compose.yml)
             compose_command("web"),

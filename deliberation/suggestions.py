@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from signals.search import stem
 
@@ -32,8 +33,11 @@ STOPWORDS = frozenset(
 )
 
 
-def tokens(text: str) -> list[str]:
-    return [stem(word) for word in _WORD.findall(text.lower()) if word not in STOPWORDS]
+# The workspace reads the same texts on every request (the signals of the session and up to
+# HISTORY_LIMIT tagged before): their stems are kept per process, by the text itself.
+@lru_cache(maxsize=8192)
+def tokens(text: str) -> tuple[str, ...]:
+    return tuple(stem(word) for word in _WORD.findall(text.lower()) if word not in STOPWORDS)
 
 
 def _vector(counts: Counter, idf: dict[str, float]) -> dict[str, float]:

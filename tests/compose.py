@@ -5,6 +5,7 @@ production are the ones that are tested.
 """
 
 import os
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -31,6 +32,15 @@ def compose_command(service: str) -> list[str]:
     if not isinstance(command, str):
         raise TypeError(f"the command of {service!r} must be a single string, not {command!r}")
     return shlex.split(command)
+
+
+def compose_default(variable: str, service: str = "web") -> str:
+    """The default a service's environment gives ``variable`` (``${VARIABLE:-default}``)."""
+    value = str(load_compose()["services"][service]["environment"][variable])
+    match = re.fullmatch(r"\$\{" + re.escape(variable) + r":-([^}]*)\}", value)
+    if match is None:
+        raise ValueError(f"{variable} of {service} is {value!r}, not ${{{variable}:-default}}")
+    return match.group(1)
 
 
 def venv_env(**overrides: str) -> dict[str, str]:

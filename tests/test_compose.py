@@ -12,7 +12,14 @@ import subprocess
 import pytest
 import yaml
 
-from tests.compose import COMPOSE_FILE, DOCKERFILE, VENV_BIN, compose_command, load_compose
+from tests.compose import (
+    COMPOSE_FILE,
+    DOCKERFILE,
+    VENV_BIN,
+    compose_command,
+    compose_default,
+    load_compose,
+)
 
 # The commands are also started outside Docker by the tests (tests/test_gunicorn.py): a change
 # here is a change to what runs in production, so it has to be made on purpose.
@@ -243,3 +250,9 @@ def test_dockerfile_bakes_in_no_secret_key():
 def test_compose_commands_are_the_expected_ones(service, command):
     assert load_compose()["services"][service]["command"] == command
     assert compose_command(service) == shlex.split(command)
+
+
+def test_database_connections_are_kept_between_requests():
+    # bench/load.py gives its gunicorn the same default (tests.compose.compose_default).
+    for service in LONG_RUNNING_APP_SERVICES:
+        assert int(compose_default("CONN_MAX_AGE", service)) == 60

@@ -143,5 +143,5 @@ def test_nothing_to_learn_from_means_no_suggestions():
 
 
 def test_tokens_drop_stopwords_numbers_and_plurals():
-    assert suggestions.tokens("De inwoners worden in 2026 niet teruggebeld") == ["teruggebeld"]
-    assert suggestions.tokens("Klachten") == suggestions.tokens("klacht") == ["klacht"]
+    assert suggestions.tokens("De inwoners worden in 2026 niet teruggebeld") == ("teruggebeld",)
+    assert suggestions.tokens("Klachten") == suggestions.tokens("klacht") == ("klacht",)
