@@ -337,7 +337,10 @@ class Tag(models.Model):
         # With the body: the rode-draad rule counts the distinct bodies per theme of every
         # earlier session from the index alone.
         indexes = [
-            models.Index(fields=("beraad", "theme", "body"), name="tag_beraad_theme_body_idx")
+            models.Index(fields=("beraad", "theme", "body"), name="tag_beraad_theme_body_idx"),
+            # The workspace's suggestions learn from the newest earlier tags (HISTORY_LIMIT):
+            # read in this order from the index, not sorted from all of them.
+            models.Index(fields=("-created_at",), name="tag_newest_idx"),
         ]
 
     def __str__(self):

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from rodedraden.accounts.models import Role, User
@@ -44,7 +45,19 @@ def signals_shared_with(user) -> QuerySet:
 def beraad_list(*, fetched_by: User) -> QuerySet[Beraad]:
     return (
         Beraad.objects.for_user(fetched_by)
-        .annotate(signal_count=Count("inclusions", distinct=True))
+        # A count per session (not a join of every inclusion, grouped by every column).
+        .annotate(
+            signal_count=Coalesce(
+                Subquery(
+                    BeraadSignal.objects.filter(beraad=OuterRef("pk"))
+                    .order_by()
+                    .values("beraad")
+                    .annotate(count=Count("signal"))
+                    .values("count")
+                ),
+                0,
+            )
+        )
         .order_by("-date", "-pk")
     )
 
@@ -153,13 +166,15 @@ class ThemeStatus:
         return len(self.bodies) >= self.min_bodies or (self.recurred and self.signals > 0)
 
 
-def _tag_counts(beraad_ids: list[int], theme_ids) -> dict[int, dict[int, int]]:
-    """{beraad: {theme: number of bodies}} for the given sessions and themes, counted by the
-    database in one query (one row per session and theme, not per tag)."""
+def _tag_counts(beraad_ids: list[int], theme_ids=None) -> dict[int, dict[int, int]]:
+    """{beraad: {theme: number of bodies}} for the given sessions and themes (None: all),
+    counted by the database in one query (one row per session and theme, not per tag)."""
     result: dict[int, dict[int, int]] = defaultdict(dict)
+    tags = Tag.objects.filter(beraad_id__in=beraad_ids)
+    if theme_ids is not None:
+        tags = tags.filter(theme_id__in=theme_ids)
     rows = (
-        Tag.objects.filter(beraad_id__in=beraad_ids, theme_id__in=theme_ids)
-        .values("beraad_id", "theme_id")
+        tags.values("beraad_id", "theme_id")
         .annotate(bodies=Count("body", distinct=True))
         .order_by()
     )
@@ -195,16 +210,17 @@ def theme_statuses_many(beraden: list[Beraad]) -> dict[int, list[ThemeStatus]]:
         .values("pk", *names)
     }
     result = {}
+    counted: dict[int, dict[int, int]] = {}  # the earlier sessions' counts, shared
     for beraad in beraden:
         part = parts.get(beraad.pk)
         if part is not None and part["rode_draden"] is not None:
             result[beraad.pk] = _frozen_statuses(part)
         else:
-            result[beraad.pk] = _live_statuses(beraad)
+            result[beraad.pk] = _live_statuses(beraad, counted=counted)
     return result
 
 
-def _live_statuses(beraad: Beraad) -> list[ThemeStatus]:
+def _live_statuses(beraad: Beraad, *, counted: dict | None = None) -> list[ThemeStatus]:
     tags = list(Tag.objects.filter(beraad=beraad).values_list("theme_id", "body_id"))
     theme_ids = {theme_id for theme_id, _ in tags}
     themes = {theme.pk: theme for theme in Theme.objects.filter(pk__in=theme_ids)}
@@ -216,7 +232,7 @@ def _live_statuses(beraad: Beraad) -> list[ThemeStatus]:
         status.bodies.add(body_id)
         status.signals += 1
         status.per_body[body_id] = status.per_body.get(body_id, 0) + 1
-    _add_history(beraad, statuses)
+    _add_history(beraad, statuses, counted=counted)
     return sorted(
         statuses.values(), key=lambda s: (not s.is_rode_draad, -len(s.bodies), s.theme.name)
     )
@@ -261,7 +277,12 @@ def _frozen_statuses(snapshot: dict) -> list[ThemeStatus]:
     return statuses
 
 
-def _add_history(beraad: Beraad, statuses: dict[int, ThemeStatus]) -> None:
+def _add_history(
+    beraad: Beraad, statuses: dict[int, ThemeStatus], *, counted: dict | None = None
+) -> None:
+    """The rode-draad rule over the earlier sessions. ``counted`` (given when the statuses of
+    several sessions are made at once) keeps the counts of every theme of the sessions
+    counted so far: the earlier sessions of two recent ones are counted once."""
     earlier = list(
         Beraad.objects.filter(Q(date__lt=beraad.date) | Q(date=beraad.date, pk__lt=beraad.pk))
         .filter(state__in=STARTED_STATES)
@@ -270,7 +291,14 @@ def _add_history(beraad: Beraad, statuses: dict[int, ThemeStatus]) -> None:
     )
     if not earlier:
         return
-    counts = _tag_counts([pk for pk, _ in earlier], list(statuses))
+    if counted is None:
+        counts = _tag_counts([pk for pk, _ in earlier], list(statuses))
+    else:
+        missing = [pk for pk, _ in earlier if pk not in counted]
+        if missing:
+            counted.update({pk: {} for pk in missing})
+            counted.update(_tag_counts(missing))
+        counts = counted
     # A rode draad of the session before counts, also one that was a rode draad there only
     # because it recurred: follow the chain from the oldest session on.
     rode_draden: set[int] = set()
