@@ -62,14 +62,13 @@ def beraad_list(*, fetched_by: User) -> QuerySet[Beraad]:
     )
 
 
-def beraad_get(*, pk: int, fetched_by: User) -> Beraad | None:
-    return (
-        Beraad.objects.for_user(fetched_by)
-        .select_related("chair")
-        .prefetch_related("bodies")
-        .filter(pk=pk)
-        .first()
-    )
+def beraad_get(*, pk: int, fetched_by: User, with_bodies: bool = True) -> Beraad | None:
+    """The beraad, if the user may see it; ``with_bodies=False`` leaves its bodies to be
+    fetched when they are needed (a page that may come from the page cache)."""
+    beraden = Beraad.objects.for_user(fetched_by).select_related("chair")
+    if with_bodies:
+        beraden = beraden.prefetch_related("bodies")
+    return beraden.filter(pk=pk).first()
 
 
 def previous_beraad(beraad: Beraad) -> Beraad | None:

@@ -4,11 +4,13 @@ clear message."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import NamedTuple
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -24,6 +26,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from rodedraden.accounts.access import RoleRequiredMixin
 from rodedraden.accounts.models import Role
 from rodedraden.conflicts import refuse_stale_save
+from rodedraden.pagecache.pages import cached_page
 from rodedraden.pagination import PaginationMixin, paginate
 from signals.guard import PersonalDataFound
 
@@ -407,11 +410,19 @@ def workspace_labels(beraad) -> dict:
 class WorkspaceView(WorkspaceMixin, TemplateView):
     template_name = "deliberation/workspace.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        beraad = self.get_beraad()
+    def get(self, request, *args, **kwargs):
+        beraad = selectors.beraad_get(pk=kwargs["pk"], fetched_by=request.user, with_bodies=False)
+        if beraad is None:
+            raise Http404
         if not beraad.is_started:
             raise Http404  # no signals to tag before the beraad starts
+        # The whole page from the page cache while nothing changed (rodedraden.pagecache).
+        context = functools.partial(self.get_context_data, beraad, **kwargs)
+        return cached_page(request, self.template_name, context)
+
+    def get_context_data(self, beraad, **kwargs):
+        context = super().get_context_data(**kwargs)
+        prefetch_related_objects([beraad], "bodies")  # the matrix's columns
         workspace = selectors.workspace(beraad=beraad, fetched_by=self.request.user)
         group = self.request.GET.get("groep", "body")
         group = group if group in GROUPS else "body"

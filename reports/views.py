@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -16,6 +18,7 @@ from deliberation.models import FROZEN_STATES, STARTED_STATES
 from deliberation.selectors import beraad_get
 from rodedraden.accounts.access import RoleRequiredMixin
 from rodedraden.accounts.models import Role
+from rodedraden.pagecache.pages import cached_page
 from rodedraden.pagination import paginate
 
 from . import selectors, services
@@ -25,6 +28,7 @@ ALL_ROLES = tuple(Role)
 MEMOS_PER_PAGE = 20
 SESSIONS_PER_PAGE = 10
 PENDING_STATES = (MemoState.WACHTEND, MemoState.BEZIG)
+PRINTED_FORMAT = "j F Y, H:i"  # the dashboard's "as of", on paper
 
 
 class MemoMixin:
@@ -155,6 +159,16 @@ class MemoDownloadView(RoleRequiredMixin, View):
 class DashboardView(RoleRequiredMixin, TemplateView):
     allowed_roles = (Role.CHAIR, Role.READER, Role.ADMIN)
     template_name = "reports/dashboard.html"
+
+    def get(self, request, *args, **kwargs):
+        # The whole page from the page cache while nothing changed (rodedraden.pagecache);
+        # only the moment it is printed is of each request.
+        return cached_page(
+            request,
+            self.template_name,
+            lambda: self.get_context_data(**kwargs),
+            late={"printed": lambda: date_format(timezone.localtime(), PRINTED_FORMAT)},
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

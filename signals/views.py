@@ -3,6 +3,7 @@ writes through the services; a record the user may not see is a 404."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 from django.contrib import messages
@@ -23,6 +24,7 @@ from rodedraden.accounts.models import Role
 from rodedraden.audit.models import AuditEvent
 from rodedraden.audit.services import audit_event_record
 from rodedraden.conflicts import refuse_stale_save
+from rodedraden.pagecache.pages import cached_page
 from rodedraden.pagination import paginate
 
 from . import selectors, services, transfer
@@ -63,6 +65,12 @@ class BodyWorkspaceView(RoleRequiredMixin, DetailView):
 
     def get_queryset(self):
         return selectors.body_list(fetched_by=self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()  # a body one may not see is a 404, cached or not
+        # The whole page from the page cache while nothing changed (rodedraden.pagecache).
+        context = functools.partial(self.get_context_data, object=self.object)
+        return cached_page(request, self.get_template_names()[0], context)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

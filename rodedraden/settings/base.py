@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "rodedraden.audit",
     "rodedraden.retention",
     "rodedraden.backup",
+    "rodedraden.pagecache",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +162,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# The costly parts of the main pages (the tagging workspace, the dashboard, a body's signal
+# list) are kept in the cache, under the data version they were made of (rodedraden.pagecache):
+# at most this long, 0 to render them at every request.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
 # --- Accounts ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -23,6 +23,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": env.str("TEST_SQLITE_FILE", default=str(VAR_DIR / "test-db.sqlite3"))
     }
+# Most tests write and read in one transaction that is never committed, so the data version
+# (raised after a commit) would not move: the page cache is off, and on in its own tests and
+# in the browser tests (tests/pagecache, tests/browser), which commit.
+PAGE_CACHE_SECONDS = 0
 LOGGING["root"]["level"] = "WARNING"
 LOGGING["loggers"]["django"]["level"] = "WARNING"
 

@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import connections
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -109,7 +110,13 @@ def _close_test_thread_connections(browser):
 
 
 @pytest.fixture
-def page(page: Page, _close_test_thread_connections, live_server, transactional_db) -> Page:
+def page(
+    page: Page, _close_test_thread_connections, live_server, transactional_db, settings
+) -> Page:
+    # The page cache is on, as on a server (the suite has it off): these tests commit, so the
+    # data version moves after each write and the pages they reload must show it.
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
     page.set_default_timeout(TIMEOUT_MS)
     return page
 

@@ -95,3 +95,10 @@ def test_the_chair_tags_from_the_keyboard_and_the_matrix_follows(
 
     # No reload happened: the URL is the same and no navigation took place.
     expect(page).to_have_url(re.compile(rf"/beraden/{beraad.pk}/werkruimte/$"))
+
+    # Loaded again (the page cache is on, as on a server): the page shows the tags as they
+    # are now, not as they were when it was first rendered.
+    page.reload()
+    expect(page.locator(f"#tags-{first.pk} .tag-chip", has_text="Tijdigheid")).to_be_visible()
+    expect(page.locator(f"#tags-{second.pk} .tag-chip")).to_have_count(0)
+    expect(matrix.locator("tbody tr", has_text="Tijdigheid")).to_have_count(1)
