@@ -196,3 +196,25 @@ def test_empty_s3_variables_as_compose_passes_them_mean_the_defaults():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["rodedraden-memos", "None", "None", "None", "rodedraden"]
+
+
+PAGES_CACHE = """
+import json
+from django.conf import settings
+print(json.dumps(settings.CACHES["pages"]))
+"""
+
+
+def test_the_pages_have_a_cache_of_their_own_bounded_per_process_shared_in_redis():
+    def pages_cache(env):
+        result = run(["-c", PAGES_CACHE], env, "rodedraden.settings.local")
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    local = pages_cache({"PAGE_CACHE_ENTRIES": "7"})
+    assert local["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert local["OPTIONS"] == {"MAX_ENTRIES": 7}
+    shared = pages_cache({"CACHE_URL": "redis://cache.gemeente.example:6379/2"})
+    assert shared["BACKEND"] == "django_redis.cache.RedisCache"
+    assert shared["LOCATION"] == "redis://cache.gemeente.example:6379/2"
+    assert shared["KEY_PREFIX"] == "pages"

@@ -20,8 +20,9 @@ redirect) is rendered as usual, and not kept.
 The view checks access before it asks for the page (``for_user``, a 404), so the cache is
 only reached by whom may see the page; the selectors run only when the page is rendered.
 
-``PAGE_CACHE_SECONDS`` (0: off, the pages are plain TemplateResponses) bounds how long a page
-is kept; the data version is what makes it right.
+The pages live in the ``pages`` cache (settings: Redis with ``CACHE_URL``, else per process and
+at most ``PAGE_CACHE_ENTRIES`` of them). ``PAGE_CACHE_SECONDS`` (0: off, the pages are plain
+TemplateResponses) bounds how long a page is kept; the data version is what makes it right.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -65,6 +66,7 @@ def cached_page(
     if version is None:
         values = {name: value() for name, value in late.items()}
         return TemplateResponse(request, template_name, {**context(), **values})
+    cache = caches["pages"]
     key = cache_key(request, template_name, version)
     html = cache.get(key)
     if html is None:

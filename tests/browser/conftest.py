@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connections
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -116,7 +116,7 @@ def page(
     # The page cache is on, as on a server (the suite has it off): these tests commit, so the
     # data version moves after each write and the pages they reload must show it.
     settings.PAGE_CACHE_SECONDS = 600
-    cache.clear()
+    caches["pages"].clear()
     page.set_default_timeout(TIMEOUT_MS)
     return page
 

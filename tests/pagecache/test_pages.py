@@ -8,7 +8,7 @@ from datetime import date, datetime
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -33,10 +33,10 @@ ANY_TOKEN = re.compile(r"\b[A-Za-z0-9]{64}\b")  # in the forms, and in base.html
 @pytest.fixture(autouse=True)
 def _page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 600
-    cache.clear()
+    caches["pages"].clear()
     data_version_bump()  # the row may have gone with the last transactional test's flush
     yield
-    cache.clear()
+    caches["pages"].clear()
 
 
 @pytest.fixture
@@ -263,7 +263,7 @@ def test_the_key_holds_the_version_the_address_the_account_the_day_and_the_code(
 
 def test_off_the_cache_is_not_read(settings, monkeypatch, chair_client, session):
     settings.PAGE_CACHE_SECONDS = 0
-    monkeypatch.setattr(cache, "get", lambda *a, **k: pytest.fail("the cache was read"))
+    monkeypatch.setattr(caches["pages"], "get", lambda *a, **k: pytest.fail("the cache was read"))
     assert chair_client.get(workspace_url(session["beraad"])).status_code == 200
 
 
