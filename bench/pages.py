@@ -17,7 +17,9 @@ One fresh process (``python -m bench.pages``) does the whole run:
    requests after :data:`WARMUPS` untimed ones: the server's own time, without HTTP or load.
    Each of these requests comes after the data version was raised (as after any write), so
    the page cache (rodedraden.pagecache) misses and the page is rendered from the database;
-   then :data:`SCALE_REQUESTS` more from the page cache;
+   then :data:`SCALE_REQUESTS` more from the page cache. The trivial view is timed the same
+   way: it does no work of its own, so a change in its time between the two sizes is the
+   machine's (a slower host), shown beside the scale ratios;
 4. it starts the ``web`` command of docker-compose.yml (gunicorn, :data:`bench.load.WORKERS`
    workers of :data:`bench.load.THREADS` threads) with :mod:`bench.settings`, whose URLs add
    a trivial view (``HttpResponse("ok")``, behind the same middleware: session, user, second
@@ -158,7 +160,8 @@ def metrics(child: dict) -> list[Metric]:
                 paced["p95_ms"] < MAX_P95_MS and paced["errors"] == 0 if name != TRIVIAL else None,
             )
         )
-    for name, figures in inproc[small].items():
+    rendered = {name: f for name, f in inproc[small].items() if name != TRIVIAL}
+    for name, figures in rendered.items():
         queries = [figures["queries"], inproc[large][name]["queries"]]
         rows.append(
             Metric(
@@ -168,7 +171,7 @@ def metrics(child: dict) -> list[Metric]:
                 queries[0] == queries[1],
             )
         )
-    for name, figures in inproc[small].items():
+    for name, figures in rendered.items():
         ratio = scale_ratio(figures, inproc[large][name])
         scaled = name in SCALED
         rows.append(
@@ -179,7 +182,17 @@ def metrics(child: dict) -> list[Metric]:
                 ratio <= MAX_SCALE_RATIO if scaled else None,
             )
         )
-    for name, figures in inproc[small].items():
+    if TRIVIAL in inproc[small]:
+        trivial_times = [inproc[small][TRIVIAL]["p50_ms"], inproc[large][TRIVIAL]["p50_ms"]]
+        rows.append(
+            Metric(
+                f"{TRIVIAL}: server time (median), {label} (the machine's drift: the data "
+                "set plays no part in it)",
+                " / ".join(map(_ms, trivial_times))
+                + f" ({trivial_times[1] / trivial_times[0]:.2f}×)",
+            )
+        )
+    for name, figures in rendered.items():
         cached = [figures["cached_p50_ms"], inproc[large][name]["cached_p50_ms"]]
         rows.append(
             Metric(
@@ -229,9 +242,17 @@ def _in_process(pages: dict[str, tuple[str, Any]]) -> dict[str, dict[str, Any]]:
     clients: dict[int, Any] = {}
     result = {}
     for name, (path, user) in pages.items():
-        if name == TRIVIAL:
-            continue
         client = clients.setdefault(user.pk, signed_in_client(user))
+        if name == TRIVIAL:  # no work of its own: what changes in its time is the machine
+            for _ in range(WARMUPS):
+                client.get(path)
+            samples = []
+            for _ in range(SCALE_REQUESTS):
+                begin = time.perf_counter_ns()
+                client.get(path)
+                samples.append((time.perf_counter_ns() - begin) / 1e6)
+            result[name] = {"p50_ms": round(statistics.median(samples), 2)}
+            continue
 
         def get(client: Any = client, path: str = path, *, cold: bool = True) -> int:
             if cold:

@@ -40,12 +40,14 @@ PASSING = {
     },
     "in_process": {
         "10000": {
+            "trivial view": {"p50_ms": 4.0},
             "signal list": _inproc(50.0, 13),
             "search": _inproc(60.0, 13),
             "workspace": _inproc(300.0, 18),
             "dashboard": _inproc(100.0, 25),
         },
         "100000": {
+            "trivial view": {"p50_ms": 5.0},
             "signal list": _inproc(99.0, 13),
             "search": _inproc(70.0, 13),
             "workspace": _inproc(900.0, 18),  # no time target: the session keeps its size
@@ -127,3 +129,10 @@ def test_the_trivial_view_is_answered_through_the_site_urls(client):
         response = client.get("/bench/ok/")
         assert (response.status_code, response.content) == (200, b"ok")
         assert client.get("/dashboard/").status_code in (302, 403, 404)  # the site's own URLs
+
+
+def test_the_trivial_view_in_process_shows_the_machines_drift_without_a_target():
+    drift = next(
+        m for m in pages.metrics(PASSING) if m.name.startswith("trivial view: server time")
+    )
+    assert (drift.value, drift.passed) == ("4.0 ms / 5.0 ms (1.25×)", None)
