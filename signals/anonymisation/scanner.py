@@ -34,7 +34,9 @@ from .lexicon import (
     TITLE_PAIRS,
     TITLES,
     Lexicon,
+    _words,
 )
+from .normalise import normalise
 
 # The kinds of personal data, in the order in which they win when two findings overlap.
 NAAM = "naam"
@@ -63,9 +65,39 @@ class Finding:
 
 
 # --- Structured identifiers ----------------------------------------------------------------------
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
+# The scanner reads the normalised text (see .normalise): every dash is "-", every space " ".
 
-_IBAN_START = re.compile(r"(?<![\w])([A-Za-z]{2})(\d{2})(?=[ ]?[A-Za-z0-9])")
+# E-mail, also as people hide it from robots: "jan.jansen(at)gmail.com", "jan [at] gmail [dot]
+# com", "jan punt jansen apenstaartje gmail punt nl", "jan.jansen @ gmail.com".
+
+
+def _bracketed(words: str) -> str:
+    return r"\s*[(\[{<]\s*(?:" + words + r")\s*[)\]}>]\s*"
+
+
+_AT = r"(?:\s*@\s*|" + _bracketed("at|@|apenstaartje|a") + r"|\s+(?:at|apenstaartje)\s+)"
+_DOT = r"(?:\.|" + _bracketed(r"dot|punt|\.") + r"|\s+(?:dot|punt)\s+)"
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w+-]+(?:"
+    + _DOT
+    + r"[\w+-]+)*"
+    + _AT
+    + r"[\w-]+(?:"
+    + _DOT
+    + r"[\w-]+)*"
+    + _DOT
+    + r"[a-z]{2,}(?![\w-])",
+    re.IGNORECASE,
+)
+# Without the top-level domain, only at the big mail providers: "j.jansen@gmail".
+_EMAIL_PROVIDER = re.compile(
+    r"(?<![\w.+-])[\w+-]+(?:\.[\w+-]+)*\s*@\s*(?:gmail|hotmail|outlook|live|icloud|yahoo|"
+    r"ziggo|kpnmail|kpnplanet|planet|home|hetnet|xs4all|casema|upcmail|chello|telfort|"
+    r"zeelandnet|online|quicknet|msn|me|protonmail|proton)(?![\w.-])",
+    re.IGNORECASE,
+)
+
+_IBAN_START = re.compile(r"(?<![\w])([A-Za-z]{2}) ?(\d{2})(?=[ .-]?[A-Za-z0-9])")
 # The length of an IBAN per country (the ISO 13616 registry).
 _IBAN_LENGTHS = {
     "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
@@ -79,27 +111,46 @@ _IBAN_LENGTHS = {
     "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
 }  # fmt: skip
 
-# A Dutch telephone number: +31 / 0031 / 0, then nine digits, in any of the usual groupings;
-# an area code may stand in brackets: "(053) 481 23 45".
-_PHONE = re.compile(
-    r"(?<![\w+])"
-    r"(?:\(0\d{1,3}\)[ -]?\d(?:[ -]?\d){4,7}"
-    r"|(?:\+|00)31[ -]?(?:\(0\)[ -]?)?\d(?:[ -]?\d){8}"
-    r"|0\d(?:[ -]?\d){8}"
-    # Numbers from abroad: a country code other than +31, then 8 to 12 digits.
-    r"|(?:\+|00)(?!31)[1-9]\d{0,2}[ -]?(?:\(0\)[ -]?)?\d(?:[ -]?\d){7,11})"
-    r"(?!\d)"
+# A run of digits as people group them: spaces, hyphens (" - " too), dots, slashes, an area
+# code in brackets, "+31 (0)6", "0031". Which part of a run is a telephone number or a BSN is
+# decided on its digit groups (see _NumberRun).
+_NUMBER_RUN = re.compile(
+    r"(?<![\w+.,/-])(?:\+|\((?=0))?\d"
+    r"(?:\d|(?:\s?[-./]\s?|\s|\)\s?|\s?\(0\)\s?)(?=\d))*"
 )
-_DATE_LIKE = re.compile(r"^\(?\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
-
-_BSN = re.compile(
-    r"(?<![\w.,€-])"
-    r"(?:\d{9}|\d{3}[. ]\d{3}[. ]\d{3}|\d{4}[. ]\d{2}[. ]\d{3}|\d{2}[. ]\d{2}[. ]\d{2}[. ]\d{3})"
-    r"(?![\w]|[.,-]\d)"
+_GROUP = re.compile(r"\d+")
+_MONEY_BEFORE = re.compile(r"(?:€|eur|euro|eu|ƒ|\$|£)\s*$", re.IGNORECASE)
+_DATE_LIKE = re.compile(r"^\(?\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})$")
+# Words right before a number that say what it is.
+_PHONE_WORDS = re.compile(
+    r"(?:\btel(?:efoon)?(?:nummer|nr)?\.?|\bmob(?:iel)?(?:e nummer)?\.?|\bgsm\b|\b06\b|"
+    r"\bnummer\b|\bbel(?:de|t|len)?\b|\bgebeld\b|\bbereikbaar(?: op)?\b|\bwhatsapp\b|"
+    r"\bsms\b|\bfax\b)[\s:.()-]*(?:(?:op|via|naar|is|:)\s*)?$",
+    re.IGNORECASE,
 )
-_MONEY_BEFORE = re.compile(r"(?:€|eur|euro)\s*$", re.IGNORECASE)
+_BSN_WORDS = re.compile(
+    r"(?:\bbsn\b|\bburgerservicenummer\b|\bsofi(?:-?nummer)?\b|\bbsn-?nummer\b)"
+    r"[\s:.()-]*(?:(?:nr|nummer|is)\.?\s*)?$",
+    re.IGNORECASE,
+)
+# Dutch mobile numbers begin 061 to 065; the others begin with an area code.
+_MOBILE_WITHOUT_ZERO = re.compile(r"^6[1-5]\d{7}$")
 
-_POSTCODE = re.compile(r"(?<![\w-])[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}(?![\w-])")
+# Postcodes. In capitals "7511 AB" and "7511AB" are postcodes (SA, SD and SS are not issued).
+# In lower case "2024 en" is a year and a word: the two letters must not be a Dutch word or a
+# unit, and "7511-ab" and "7511ab" are taken as written.
+_POSTCODE = re.compile(r"(?<![\w-])([1-9]\d{3})( ?- ?| ?)([A-Za-z]{2})(?![\w-]|-\w)")
+_POSTCODE_WORDS = frozenset(
+    _words(
+        """
+    en in op de te om er ik je we ze na al of is nu zo ja ca uw ex bv nv pp mm cm dm km kg mg
+    gr ml cl dl ha mb gb kb tb ms hz kw mw pk pc tv cd uu eu nl vs id ok hr wk st ct lp pm am
+    ad bc et ie ov oz ww ao wa hé he an aa as at be bi bo by do el em es ex go ha hi ho if it
+    la le li lo ma me mi mo my no oh ol on or pa so to un up us wo ui eb ee ei oe ol ou au
+    """
+    )
+)
+_POSTCODE_NOT_ISSUED = frozenset({"SA", "SD", "SS"})
 
 _PLATE_SHAPES = (
     r"[A-Z]{2}-\d{2}-\d{2}",
@@ -117,36 +168,47 @@ _PLATE_SHAPES = (
     r"\d-[A-Z]{2}-\d{3}",
     r"\d{3}-[A-Z]{2}-\d",
 )
-_PLATE = re.compile(r"(?<![\w-])(?:" + "|".join(_PLATE_SHAPES) + r")(?![\w-])")
+# Dashed plates in any case ("ab-123-c"); not a date like "1-jan-24".
+_PLATE = re.compile(r"(?<![\w-])(?:" + "|".join(_PLATE_SHAPES) + r")(?![\w-])", re.IGNORECASE)
 _PLATE_UNDASHED_SHAPES = re.compile(
     # The separating dashes follow a quantifier or a class; the one inside [A-Z] does not.
-    "^(?:" + "|".join(re.sub(r"(?<=[}\]d])-", "", shape) for shape in _PLATE_SHAPES) + ")$"
+    "^(?:" + "|".join(re.sub(r"(?<=[}\]d])-", "", shape) for shape in _PLATE_SHAPES) + ")$",
+    re.IGNORECASE,
 )
 _PLATE_AFTER_KEYWORD = re.compile(
-    r"\b(?:kenteken(?:nummer|plaat)?s?|voertuig|auto|bestelbus|bestelauto|motor|scooter|"
-    r"aanhanger|camper)\s*[:(]?\s*([A-Z0-9]{6})(?![\w-])",
+    r"\b(?:kenteken(?:nummer|plaat)?s?|nummerbord|voertuig|auto|bestelbus|bestelauto|motor|"
+    r"scooter|brommer|aanhanger|camper|taxi|busje)\s*[:(]?\s*"
+    r"([A-Z0-9]{1,3}(?:[ -]?[A-Z0-9]{1,3}){1,2})(?![\w-])",
     re.IGNORECASE,
 )
 # Without dashes and without a keyword: only the letters Dutch plates have used since 1978
 # (no vowels, no C or Q), so that ordinary codes and abbreviations pass.
 _PLATE_UNDASHED = re.compile(
-    r"(?<![\w-])(?=[A-Z0-9]{6}(?![\w-]))(?=\S*\d)(?=\S*[A-Z])[BDFGHJKLMNPRSTVXZ0-9]{6}"
-)
-
-_MONTH_NAMES = "|".join(MONTHS + [m + r"\.?" for m in MONTH_ABBREVIATIONS])
-_DATE = (
-    r"(?:\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})(?!\d)"
-    r"|\d{4}-\d{1,2}-\d{1,2}(?!\d)"
-    rf"|\d{{1,2}}\s+(?:{_MONTH_NAMES})\s+\d{{4}}(?!\d))"
-)
-_BIRTH_DATE = re.compile(
-    r"(?:\bgeboren\b|\bgeboortedatum\b|\bgeboorte-?datum\b|\bgeb\.(?:\s?datum\b)?|\bgeb\b)"
-    r"(?![^.!?\n\d]{0,40}?\b(?:vóór|voor|na|vanaf|sinds|tussen|tot|uiterlijk)\s+\d)"
-    r"[^.!?\n\d]{0,40}?"
-    rf"({_DATE})",
+    r"(?<![\w-])(?=[A-Z0-9]{6}(?![\w-]))(?=\S*\d)(?=\S*[A-Z])[BDFGHJKLMNPRSTVXZ0-9]{6}",
     re.IGNORECASE,
 )
-_DATE_IN_BRACKETS = re.compile(rf"\s*\(\s*(?:geb\.?\s*|\*\s*)?({_DATE})\s*\)")
+_MONTH_LETTERS = frozenset(_words("jan feb mrt maa apr mei jun jul aug sep okt oct nov dec"))
+
+_MONTH_NAMES = "|".join(MONTHS + [m + r"\.?" for m in MONTH_ABBREVIATIONS])
+_YEAR = r"(?:\d{4}|'\d{2})(?!\d)"
+_DATE = (
+    r"(?:\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|'?\d{2})(?!\d)"
+    r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)"
+    rf"|\d{{1,2}}(?:\s+|\s?-\s?)(?:{_MONTH_NAMES})(?:\s+|\s?-\s?){_YEAR})"
+)
+# After a word that says so, a day and a month are a date of birth too ("geboren op 3 mei").
+_DATE_OF_BIRTH = rf"(?:{_DATE}|\d{{1,2}}(?:\s+|-)(?:{_MONTH_NAMES})(?![\w-]))"
+_BIRTH_DATE = re.compile(
+    r"(?:\bgeboren\b|\bgeboortedatum\b|\bgeboortedag\b|\bgeboorte-?datum\b"
+    r"|\bgeb\.?\s?dat(?:um|\.)?|\bgeb\.|\bgeb\b|\bd\.?o\.?b\b\.?|\bdate of birth\b)"
+    r"(?![^.!?\n\d]{0,40}?\b(?:vóór|voor|na|vanaf|sinds|tussen|tot|uiterlijk|in)\s+\d)"
+    r"[^.!?\n\d]{0,40}?"
+    rf"({_DATE_OF_BIRTH})",
+    re.IGNORECASE,
+)
+# "(* 12-03-1980)", "* 12 maart 1980": the star of a date of birth.
+_STARRED_DATE = re.compile(rf"(?<![\w*])\*\s?({_DATE})", re.IGNORECASE)
+_DATE_IN_BRACKETS = re.compile(rf"\s*,?\s*\(\s*(?:geb\.?\s*|\*\s*)?({_DATE})\s*\)", re.IGNORECASE)
 
 # --- Words ----------------------------------------------------------------------------------------
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -192,6 +254,107 @@ class _Token:
         return self.text.lower()
 
 
+class _NumberRun:
+    """A run of digits with its separators: which parts of it are a telephone number or a BSN.
+
+    A run may hold more than one number ("06-12345678 of 053-4812345") or a number beside
+    another figure ("2024 06 12345678"), so every stretch of whole digit groups is tried, the
+    longest first.
+    """
+
+    def __init__(self, text: str, start: int, end: int, *, whole: bool):
+        self.text, self.start, self.end, self.whole = text, start, end, whole
+        raw = text[start:end]
+        self.plus = raw.startswith("+")
+        groups = []
+        for group in _GROUP.finditer(raw):
+            # The "(0)" of "+31 (0)6" is no digit of the number.
+            if (
+                group.group() == "0"
+                and raw[group.start() - 1 : group.start()] == "("
+                and (raw[group.end() : group.end() + 1] == ")")
+            ):
+                continue
+            groups.append((start + group.start(), start + group.end(), group.group()))
+        self.groups = groups
+
+    def findings(self) -> list[Finding]:
+        found: list[Finding] = []
+        count = len(self.groups)
+        first = 0
+        while first < count:
+            for last in range(min(count, first + 6), first, -1):
+                finding = self._classify(first, last)
+                if finding is not None:
+                    found.append(finding)
+                    first = last
+                    break
+            else:
+                first += 1
+        return found
+
+    def _classify(self, first: int, last: int) -> Finding | None:
+        groups = self.groups[first:last]
+        digits = "".join(group[2] for group in groups)
+        if len(digits) < 8 or len(digits) > 17:
+            return None
+        start, end = groups[0][0], groups[-1][1]
+        plus = self.plus and first == 0
+        if plus:
+            start -= 1
+        elif (
+            first == 0
+            and self.text[self.start] == "("
+            and self.text[groups[0][1]] == ")"
+            and len(groups) > 1
+            and len(groups[0][2]) <= 4
+        ):
+            start = self.start  # "(053) 481 23 45"
+        span = self.text[start:end]
+        if _DATE_LIKE.match(span):
+            return None
+        before = self.text[max(0, start - 40) : start]
+        after = self.text[end : end + 2]
+        if _MONEY_BEFORE.search(before) or re.match(r"[.,]\d|\s?%", after):
+            return None
+        if self._phone(digits, plus, len(groups), before, span):
+            return Finding(TELEFOON, start, end)
+        if self._bsn(digits, groups, before):
+            return Finding(BSN, start, end)
+        return None
+
+    def _phone(self, digits: str, plus: bool, group_count: int, before: str, span: str) -> bool:
+        if plus or digits.startswith("00"):
+            international = digits[2:] if digits.startswith("00") else digits
+            if international.startswith("31"):
+                national = "0" + international[2:]
+                return len(national) == 10 and national[1] != "0"
+            return 9 <= len(international) <= 15 and international[0] != "0"
+        if digits[0] == "0":
+            return len(digits) == 10 and digits[1] != "0"
+        if len(digits) != 9:
+            return False
+        # A number a spreadsheet kept without its leading 0 ("612345678"), or one written
+        # so after a word that says it is a telephone number.
+        keyword = bool(_PHONE_WORDS.search(before))
+        if bsn_number.is_valid(digits) and not keyword:
+            return False  # a BSN, unless the text says otherwise
+        if _MOBILE_WITHOUT_ZERO.match(digits) and group_count <= 2:
+            return True
+        return (keyword or self.whole) and digits[0] in "1234579"
+
+    def _bsn(self, digits: str, groups: list, before: str) -> bool:
+        if len(groups) > 4 or (len(groups) > 1 and min(len(g[2]) for g in groups) < 2):
+            return False
+        if len(digits) == 8:
+            # A spreadsheet drops the leading 0 of a BSN: only where the text says it is one,
+            # or the whole text is this number.
+            if not (self.whole or _BSN_WORDS.search(before)):
+                return False
+            digits = "0" + digits
+        return len(digits) == 9 and bsn_number.is_valid(digits)
+
+
 class Scanner:
     """Finds personal data in text. Build it once (it holds the word lists) and reuse it."""
 
@@ -200,13 +363,24 @@ class Scanner:
 
     # --- public ---------------------------------------------------------------------------
     def findings(self, text: str) -> tuple[Finding, ...]:
+        """The personal data in ``text``, as spans of ``text`` itself."""
         if not text or not text.strip():
             return ()
+        normalised = normalise(text)
+        found = self._findings(normalised.text)
+        if normalised.text is text:
+            return found
+        mapped = []
+        for finding in found:
+            start, end = normalised.span(finding.start, finding.end)
+            mapped.append(Finding(finding.type, start, end))
+        return tuple(mapped)
+
+    def _findings(self, text: str) -> tuple[Finding, ...]:
         candidates: list[Finding] = []
         candidates += self._emails(text)
         candidates += self._ibans(text)
-        candidates += self._phones(text)
-        candidates += self._bsns(text)
+        candidates += self._numbers(text)
         candidates += self._plates(text)
         candidates += self._postcodes(text)
         candidates += self._birth_dates(text)
@@ -219,7 +393,9 @@ class Scanner:
 
     # --- structured identifiers -----------------------------------------------------------
     def _emails(self, text: str) -> list[Finding]:
-        return [Finding(EMAIL, m.start(), m.end()) for m in _EMAIL.finditer(text)]
+        found = [Finding(EMAIL, m.start(), m.end()) for m in _EMAIL.finditer(text)]
+        found += [Finding(EMAIL, m.start(), m.end()) for m in _EMAIL_PROVIDER.finditer(text)]
+        return found
 
     def _ibans(self, text: str) -> list[Finding]:
         found = []
@@ -228,13 +404,16 @@ class Scanner:
             length = _IBAN_LENGTHS.get(country)
             if length is None:
                 continue
-            # Collect the next characters of the number, with or without single spaces.
+            # Collect the next characters of the number, with or without single separators
+            # (spaces, hyphens, dots) between them.
             compact, position = match.group(1) + match.group(2), match.end()
             while len(compact) < length and position < len(text):
                 char = text[position]
                 if char.isalnum():
                     compact += char
-                elif char != " " or (position + 1 < len(text) and not text[position + 1].isalnum()):
+                elif char not in " .-" or not (
+                    position + 1 < len(text) and text[position + 1].isalnum()
+                ):
                     break
                 position += 1
             if len(compact) != length:
@@ -245,57 +424,54 @@ class Scanner:
                 found.append(Finding(IBAN, match.start(), position))
         return found
 
-    def _phones(self, text: str) -> list[Finding]:
-        found = []
-        for match in _PHONE.finditer(text):
-            candidate = match.group()
-            if _DATE_LIKE.match(candidate):
-                continue
-            digits = re.sub(r"\D", "", candidate.replace("(0)", ""))
-            international = candidate.startswith(("+", "00")) and not candidate.startswith(
-                ("+31", "0031")
-            )
-            if international:
-                if 9 <= len(digits) <= 15:
-                    found.append(Finding(TELEFOON, match.start(), match.end()))
-                continue
-            if digits.startswith("0031"):
-                digits = "0" + digits[4:]
-            elif digits.startswith("31") and candidate.lstrip().startswith("+"):
-                digits = "0" + digits[2:]
-            if len(digits) != 10 or digits[1] == "0":
-                continue
-            found.append(Finding(TELEFOON, match.start(), match.end()))
-        return found
-
-    def _bsns(self, text: str) -> list[Finding]:
-        found = []
-        for match in _BSN.finditer(text):
-            if _MONEY_BEFORE.search(text, 0, match.start()):
-                continue
-            if bsn_number.is_valid(re.sub(r"\D", "", match.group())):
-                found.append(Finding(BSN, match.start(), match.end()))
+    def _numbers(self, text: str) -> list[Finding]:
+        """Telephone numbers and BSNs, in every grouping people write them in."""
+        found: list[Finding] = []
+        whole = text.strip()
+        for match in _NUMBER_RUN.finditer(text):
+            run = _NumberRun(text, match.start(), match.end(), whole=match.group() == whole)
+            found += run.findings()
         return found
 
     def _plates(self, text: str) -> list[Finding]:
-        found = [Finding(KENTEKEN, m.start(), m.end()) for m in _PLATE.finditer(text)]
+        found = []
+        for match in _PLATE.finditer(text):
+            letters = [part.lower() for part in match.group().split("-") if part.isalpha()]
+            if any(part in _MONTH_LETTERS for part in letters):
+                continue  # "1-jan-24" is a date
+            found.append(Finding(KENTEKEN, match.start(), match.end()))
         for match in _PLATE_AFTER_KEYWORD.finditer(text):
-            plate = match.group(1).upper()
-            if _PLATE_UNDASHED_SHAPES.match(plate):
+            plate = re.sub(r"[ -]", "", match.group(1))
+            if len(plate) == 6 and _PLATE_UNDASHED_SHAPES.match(plate):
                 found.append(Finding(KENTEKEN, match.start(1), match.end(1)))
         for match in _PLATE_UNDASHED.finditer(text):
             # "7547RJ" has the shape of a plate too, but is a postcode.
-            if _PLATE_UNDASHED_SHAPES.match(match.group()) and not _POSTCODE.fullmatch(
-                match.group()
-            ):
+            candidate = match.group()
+            if _PLATE_UNDASHED_SHAPES.match(candidate) and not _POSTCODE.fullmatch(candidate):
                 found.append(Finding(KENTEKEN, match.start(), match.end()))
         return found
 
     def _postcodes(self, text: str) -> list[Finding]:
-        return [Finding(POSTCODE, m.start(), m.end()) for m in _POSTCODE.finditer(text)]
+        found = []
+        for match in _POSTCODE.finditer(text):
+            letters, separator = match.group(3), match.group(2)
+            if letters.upper() in _POSTCODE_NOT_ISSUED:
+                continue
+            if not letters.isupper() and separator.strip() == "" and separator:
+                # "2024 en", "1500 km": a number and a word, unless no word has these letters.
+                if letters.lower() in _POSTCODE_WORDS:
+                    continue
+            elif not letters.isupper() and letters.lower() in _POSTCODE_WORDS and separator:
+                continue
+            found.append(Finding(POSTCODE, match.start(), match.end()))
+        return found
 
     def _birth_dates(self, text: str) -> list[Finding]:
-        return [Finding(GEBOORTEDATUM, m.start(1), m.end(1)) for m in _BIRTH_DATE.finditer(text)]
+        return [
+            Finding(GEBOORTEDATUM, match.start(1), match.end(1))
+            for pattern in (_BIRTH_DATE, _STARRED_DATE)
+            for match in pattern.finditer(text)
+        ]
 
     def _dates_after_names(self, text: str, names: list[Finding]) -> list[Finding]:
         """``Jan de Vries (12-03-1985)``: a date in brackets right after a name."""
