@@ -10,9 +10,13 @@ person, and common Dutch words that happen to be names as well.
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+
+import wordfreq
 
 
 def _words(text: str) -> list[str]:
@@ -23,13 +27,56 @@ def _words(text: str) -> list[str]:
 TITLES = frozenset(
     _words(
         """
-    meneer mijnheer mevrouw mevr mw mevr dhr heer mej mejuffrouw juffrouw jonkheer jhr dr
+    meneer mijnheer mevrouw mevr mw mevr dhr hr heer mej mejuffrouw juffrouw jonkheer jhr dr
     drs ir ing mr prof ds bc bacc kand lec dra familie fam wijlen
     """
     )
 )
+# Functions and roles that a name may follow: "wethouder Van der Berg", "consulent Pieters",
+# "klager Jansen" (lower case, without the final dot). After them a word must look like a name
+# more than after "mevrouw" (see Scanner._is_title).
+ROLE_TITLES = frozenset(
+    _words(
+        """
+    wethouder wethouders burgemeester loco-burgemeester gemeentesecretaris griffier raadslid
+    fractievoorzitter directeur directrice manager teamleider teammanager afdelingshoofd
+    coördinator coordinator consulent consulente klantmanager casemanager regisseur jurist
+    advocaat advocate gemachtigde behandelaar behandelaarster behandelend medewerker
+    medewerkster ambtenaar inspecteur handhaver boa toezichthouder wijkagent agent rechercheur
+    huisarts arts dokter psycholoog verpleegkundige leerkracht juf mentor klager klaagster
+    verzoeker verzoekster cliënt client cliënte bewoner bewoonster huurder huurster aanvrager
+    aanvraagster bezwaarmaker belanghebbende melder betrokkene getuige eiser eiseres appellant
+    appellante zoon dochter vader moeder broer zus zuster echtgenoot echtgenote partner
+    buurman buurvrouw oom tante opa oma collega voorzitter secretaris ombudsman ombudsvrouw
+    klachtencoördinator klachtbehandelaar tolk mantelzorger bewindvoerder curator voogd
+    beleidsmedewerker beleidsadviseur adviseur contactpersoon woordvoerder wijkcoach
+    wijkconsulent jeugdconsulent leerplichtambtenaar schuldhulpverlener hulpverlener
+    """
+    )
+)
+# Dotted abbreviations that look like initials: "t.a.v.", "i.v.m.", "o.a." (without dots).
+ABBREVIATIONS = frozenset(
+    _words(
+        """
+    ta tav ivm oa mbt zsm dwz as ed ea ipv muv nav obv tzt vwb mi iom cq zgan ah ad ao bv nv
+    ca evt bijv vb bv nb ps pm am ca resp ie eg wo dd dw tw rd hs vz bg sv aub svp nvt ovb
+    tm vs zo zoz em an uiterst
+    """
+    )
+)
 # Two-word titles: "de heer", checked on the word before the name.
-TITLE_PAIRS = frozenset({("de", "heer")})
+TITLE_PAIRS = frozenset({("de", "heer"), ("geachte", "heer"), ("beste", "heer")})
+# Labels in a list or a form after which names follow: "Aanwezig: T. de Boer", "naam: ...".
+LIST_LABELS = frozenset(
+    _words(
+        """
+    aanwezig afwezig aanwezigen afwezigen naam namen achternaam voornaam voornamen
+    geslachtsnaam leden deelnemers notulist notulen verslag voorzitter secretaris klager
+    klaagster verzoeker verzoekster melder betrokkene cc bcc gesprek contactpersoon
+    behandelaar aanvrager cliënt client
+    """
+    )
+)
 
 # Tussenvoegsels and particles inside names ("van der", "El", "ten").
 INTERFIXES = frozenset(
@@ -234,7 +281,8 @@ INSTITUTIONS = frozenset(
         """
     ziekenhuis kliniek school basisschool college lyceum gymnasium stichting instituut fonds
     huis gasthuis centrum kerk parochie museum academie universiteit hogeschool prijs lezing
-    zorg zorggroep groep kazerne hal stadion theater
+    zorg zorggroep groep kazerne hal stadion theater arena podium poppodium huizen molen
+    kinderziekenhuis apotheek praktijk kerk moskee
     """
     )
 )
@@ -278,6 +326,15 @@ class Lexicon:
     streets: frozenset[str]
     common_words: frozenset[str]
     trade_words: frozenset[str]
+    # How often each word occurs in Dutch, as a share of all words, for the 29,000 words that
+    # occur at least once in a million (wordfreq's small list); other words are absent.
+    frequencies: Mapping[str, float] = field(default_factory=dict)
+
+    def zipf(self, word: str) -> float:
+        """The word's Zipf frequency in Dutch: 3 is once in a million words, 6 once in a
+        thousand; 0 for a word rarer than 3."""
+        frequency = self.frequencies.get(word.lower())
+        return math.log10(frequency) + 9 if frequency else 0.0
 
     def is_first_name(self, word: str) -> bool:
         return word.lower() in self.first_names
@@ -289,6 +346,9 @@ class Lexicon:
         """A common Dutch word or a word of the trade (places not included)."""
         lower = word.lower()
         return lower in self.common_words or lower in self.trade_words or lower in MONTHS
+
+    def is_place(self, word: str) -> bool:
+        return word.lower() in self.places
 
     def is_ordinary(self, word: str) -> bool:
         """A word that is not a name on its own: common Dutch, the trade, a place, a month."""
@@ -337,4 +397,5 @@ def load_lexicon() -> Lexicon:
         streets=frozenset(streets),
         common_words=frozenset(common),
         trade_words=TRADE_WORDS,
+        frequencies=wordfreq.get_frequency_dict("nl", wordlist="small"),
     )

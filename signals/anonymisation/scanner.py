@@ -20,8 +20,10 @@ from stdnum import iban as iban_number
 from stdnum.nl import bsn as bsn_number
 
 from .lexicon import (
+    ABBREVIATIONS,
     INSTITUTIONS,
     INTERFIXES,
+    LIST_LABELS,
     LOCATIVES,
     LOOSE_PARTICLES,
     MONTH_ABBREVIATIONS,
@@ -29,6 +31,7 @@ from .lexicon import (
     NOT_STREETS,
     NOUN_SUFFIXES,
     PLACE_NOUNS,
+    ROLE_TITLES,
     STREET_SUFFIXES,
     STREET_TITLES,
     TITLE_PAIRS,
@@ -147,9 +150,11 @@ _POSTCODE_WORDS = frozenset(
     gr ml cl dl ha mb gb kb tb ms hz kw mw pk pc tv cd uu eu nl vs id ok hr wk st ct lp pm am
     ad bc et ie ov oz ww ao wa hé he an aa as at be bi bo by do el em es ex go ha hi ho if it
     la le li lo ma me mi mo my no oh ol on or pa so to un up us wo ui eb ee ei oe ol ou au
+    nr bl bk lb vb zg ri
     """
     )
 )
+_POSTCODE_WORD_BEFORE = re.compile(r"\b(?:postcode|pc|adres|woont|wonend)\b[\s:]*$", re.I)
 _POSTCODE_NOT_ISSUED = frozenset({"SA", "SD", "SS"})
 
 _PLATE_SHAPES = (
@@ -225,6 +230,37 @@ _HOUSE_NUMBER = re.compile(
 _ADDRESS_WORD = re.compile(r"[^\W_][\w'’.-]*")
 
 
+# Words that are never a name in lower case after a title: "mevrouw had", "de heer werd".
+_STOP_WORDS = frozenset(
+    _words(
+        """
+    aan al alles als altijd andere ben bij daar dan dat de der deze die dit doch doen door dus
+    een eens en er ge geen geweest haar had heb hebben heeft hem het hier hij hoe hun iemand
+    iets ik in is ja je kan kon kunnen maar me meer men met mij mijn moet na naar niet niets nog
+    nu of om omdat onder ons ook op over reeds te tegen toch toen tot u uit uw van veel voor
+    want waren was wat werd wezen wie wil worden wordt zal ze zelf zich zij zijn zo zonder
+    zelfs ook nogmaals opnieuw eerder later daarna vervolgens echter wel graag gaf kreeg zei
+    vroeg stelde belde schreef liet bleef kwam ging stond lag zat wilde wou zou zouden moest
+    mocht mag kunt wist heeft werd is bleek leek vond gaat komt staat krijgt geeft zegt vraagt
+    """
+    )
+)
+# Endings of Dutch verb forms: a word in lower case after a title that ends so is no name.
+_VERB_ENDINGS = (
+    "de", "te", "den", "ten", "en", "eerd", "eert", "baar", "lijk", "ig", "isch", "loos", "zaam",
+)  # fmt: skip
+
+_INSTITUTION_ENDINGS = tuple(sorted(INSTITUTIONS))
+# Endings that make a name a street's ("Vincent van Goghstraat"); "-hof", "-kamp" or "-es" end
+# surnames as often (Hulshof, Veldkamp, Claes).
+_STREET_ENDINGS = (
+    "straat", "weg", "laan", "plein", "singel", "gracht", "kade", "steeg", "dreef", "allee",
+    "boulevard", "plantsoen", "pad", "markt", "wal", "dijk", "kanaal", "haven", "park",
+)  # fmt: skip
+
+# A run of words in lower case that starts so is no street name: "op de hoek 3".
+_STREET_NOT_FIRST = frozenset(_words("de het 't een op aan in bij van naar"))
+
 # Sayings with a given name in them that are about nobody: "Jan en alleman", "Jan Modaal".
 _IDIOMS = re.compile(
     r"\b(?:jan en alleman|jan modaal|jan(?:-| )met(?:-| )de(?:-| )pet|jan publiek|"
@@ -248,6 +284,7 @@ class _Token:
     cap: bool
     initial: bool
     sentence_start: bool
+    lower_initial: bool = False  # a letter and a dot in lower case: "j." (or "j.de")
 
     @property
     def lower(self) -> str:
@@ -457,14 +494,28 @@ class Scanner:
             letters, separator = match.group(3), match.group(2)
             if letters.upper() in _POSTCODE_NOT_ISSUED:
                 continue
-            if not letters.isupper() and separator.strip() == "" and separator:
-                # "2024 en", "1500 km": a number and a word, unless no word has these letters.
+            if not letters.isupper():
+                # "2024 en", "1945 nr. 12", "1500 km": a number and a word. In lower case the
+                # two letters are a postcode's only if no word has them, and, apart from
+                # "7511ab" and "7511-ab", only where a place, the end of the text or the word
+                # postcode says so.
                 if letters.lower() in _POSTCODE_WORDS:
                     continue
-            elif not letters.isupper() and letters.lower() in _POSTCODE_WORDS and separator:
-                continue
+                if separator == " " and not self._postcode_context(text, match):
+                    continue
             found.append(Finding(POSTCODE, match.start(), match.end()))
         return found
+
+    def _postcode_context(self, text: str, match: re.Match) -> bool:
+        if _POSTCODE_WORD_BEFORE.search(text, max(0, match.start() - 30), match.start()):
+            return True
+        rest = text[match.end() :]
+        if not rest.strip() or rest.lstrip()[:1] in ",;)":
+            return True
+        following = _WORD.match(rest.lstrip())
+        return following is not None and (
+            following.group()[0].isupper() or self.lexicon.is_place(following.group())
+        )
 
     def _birth_dates(self, text: str) -> list[Finding]:
         return [
@@ -522,12 +573,19 @@ class Scanner:
         for size in range(len(phrase), 0, -1):
             run = phrase[-size:]
             joined = " ".join(word.group() for word in run).lower()
-            if joined in streets and run[0].group()[0].isupper():
+            first_word = run[0].group()
+            if joined in streets and (
+                first_word[0].isupper()
+                or (size > 1 and first_word.lower() not in _STREET_NOT_FIRST)
+                or self._plain_street(joined)
+            ):
                 start_index = len(phrase) - size
                 break
         if start_index is None:
             # A word with a street suffix ("Hengelosestraat", "Lasondersingel").
-            if not last.lower().endswith(STREET_SUFFIXES) or not last[0].isupper():
+            if not last.lower().endswith(STREET_SUFFIXES):
+                return None
+            if not last[0].isupper() and not self._plain_street(last.lower()):
                 return None
             if len(last) < 4:
                 return None
@@ -553,6 +611,17 @@ class Scanner:
             break
         return offset + phrase[start_index].start()
 
+    def _plain_street(self, lower: str) -> bool:
+        """A street name typed in lower case ("kerkstraat 12"): a compound that names a street
+        and is no everyday word ("snelweg", "markt", "fietspad" are)."""
+        return (
+            len(lower) >= 6
+            and " " not in lower
+            and _is_street_word(lower)
+            and self.lexicon.zipf(lower) < 3.6
+            and not self.lexicon.is_ordinary(lower)
+        )
+
     # --- names ----------------------------------------------------------------------------
     def _tokens(self, text: str) -> list[_Token]:
         tokens: list[_Token] = []
@@ -560,16 +629,19 @@ class Scanner:
         previous: _Token | None = None
         for match in _WORD.finditer(text):
             word = match.group()
-            initial = (
-                len(word) == 1 and word.isupper() and text[match.end() : match.end() + 1] == "."
-            )
+            dotted = len(word) == 1 and text[match.end() : match.end() + 1] == "."
+            initial = dotted and word.isupper()
             gap = text[previous_end : match.start()]
             if previous is None:
                 sentence_start = True
             elif _SENTENCE_BREAK.search(gap):
                 # "dhr. Jansen", "J. de Vries": a dot after an abbreviation is no full stop.
                 sentence_start = not (
-                    previous.initial or previous.lower in TITLES or gap.strip() in {"'", "’"}
+                    previous.initial
+                    or previous.lower in TITLES
+                    or gap.strip() in {"'", "’"}
+                    # "Aanwezig: Semhar Tesfaye", "naam: Hüseyin Arslan": names follow.
+                    or (gap.strip() == ":" and previous.lower in LIST_LABELS)
                 )
             else:
                 sentence_start = False
@@ -580,6 +652,7 @@ class Scanner:
                 cap=word[0].isupper() and not (len(word) > 1 and word.isupper()),
                 initial=initial,
                 sentence_start=sentence_start,
+                lower_initial=dotted and word.islower(),
             )
             tokens.append(token)
             previous, previous_end = token, match.end() + (1 if initial else 0)
@@ -598,8 +671,11 @@ class Scanner:
         while index < count:
             token = tokens[index]
             start_index = None
-            if self._is_title(tokens, index, text):
-                # The name after a form of address: "mevrouw (de) Vries", "dhr. P. de Vries".
+            title = self._is_title(tokens, index, text)
+            role = not title and self._is_role(tokens, index, text)
+            if title or role:
+                # The name after a form of address or a function: "mevrouw (de) Vries",
+                # "dhr. P. de Vries", "wethouder Van der Berg", also in lower case.
                 first = index + 1
                 while first < count and tokens[first].lower in INTERFIXES and not tokens[first].cap:
                     first += 1
@@ -609,9 +685,51 @@ class Scanner:
                     and self._joined(text, tokens[first - 1], tokens[first], loose=True)
                     and tokens[first].lower not in lexicon.trade_words
                     and not self._blocked(tokens[first], blocked)
+                    and (
+                        not role
+                        or (
+                            self._name_after_role(tokens[first])
+                            and (first == index + 1 or self._surname_after_particles(tokens[first]))
+                        )
+                    )
                 ):
                     start_index = index + 1
                     index = first
+                elif tokens[index + 1].lower_initial:
+                    end = self._lower_initials_name(tokens, index + 1, text, blocked)
+                    if end is not None:
+                        found.append(Finding(NAAM, tokens[index + 1].start, self._end(tokens, end)))
+                        index = end + 1
+                        continue
+                else:
+                    end = self._lower_name(tokens, index + 1, text, blocked, strict=role)
+                    if end is not None:
+                        found.append(Finding(NAAM, tokens[index + 1].start, self._end(tokens, end)))
+                        index = end + 1
+                        continue
+            elif token.lower_initial and not token.cap:
+                # "j.de vries", "p.j. jansen": initials in lower case before a name.
+                end = self._lower_initials_name(tokens, index, text, blocked)
+                if end is not None:
+                    found.append(Finding(NAAM, token.start, self._end(tokens, end)))
+                    index = end + 1
+                    continue
+            elif (
+                not token.cap
+                and not token.initial
+                and lexicon.is_first_name(token.text)
+                and not lexicon.is_ordinary(token.text)
+                and token.lower not in _STOP_WORDS
+            ):
+                # "jan jansen", "fatima el amrani": a given name and a surname, both in lower
+                # case and both names by the lists.
+                end = self._lower_name(
+                    tokens, index + 1, text, blocked, strict=True, surname_only=True, after=token
+                )
+                if end is not None:
+                    found.append(Finding(NAAM, token.start, self._end(tokens, end)))
+                    index = end + 1
+                    continue
             elif (token.initial and self._initials_name(tokens, index, text)) or (
                 token.cap and not token.initial and self._is_name_word(tokens, index, text)
             ):
@@ -644,14 +762,174 @@ class Scanner:
             nxt = tokens[end_index + 1] if end_index + 1 < count else None
             institution = (
                 nxt is not None
-                and nxt.lower in INSTITUTIONS
+                and (
+                    nxt.lower.endswith(_INSTITUTION_ENDINGS)
+                    or nxt.text[1:] != nxt.text[1:].lower()  # "ArenA"
+                )
                 and self._joined(text, tokens[end_index], nxt)
-            )  # "Catharina Ziekenhuis", "Jan Ligthart School"
+            )  # "Catharina Ziekenhuis", "Amalia Kinderziekenhuis", "Johan Cruijff ArenA"
+            # A street named after a person is a street: "Vincent van Goghstraat".
+            last_word = tokens[end_index].lower
+            street = any(
+                last_word.endswith(ending) and len(last_word) > len(ending) + 2
+                for ending in _STREET_ENDINGS
+            )
+            # "mevrouw Y", "Mevrouw A.": a letter for a person is how reports anonymise.
+            pseudonym = end_index == start_index and len(tokens[start_index].text) == 1
             at = bisect_right(idiom_starts, start) - 1
-            if not institution and not (at >= 0 and start < idioms[at][1]):
+            if not (institution or street or pseudonym) and not (at >= 0 and start < idioms[at][1]):
+                if tokens[start_index].lower == "t" and text[start - 1 : start] == "'":
+                    start -= 1  # "'t Hart"
                 found.append(Finding(NAAM, start, end))
             index = end_index + 1
         return found
+
+    def _is_role(self, tokens: list[_Token], index: int, text: str) -> bool:
+        """A function or role right before a name: "wethouder", "consulent", "klager"."""
+        token = tokens[index]
+        if token.lower not in ROLE_TITLES or index + 1 >= len(tokens):
+            return False
+        return text[token.end : tokens[index + 1].start] in (" ", ": ")
+
+    def _name_after_role(self, token: _Token) -> bool:
+        """After a function a capitalised word is a name only if it looks like one:
+        "wethouder Bakker", not "wethouder Financiën" or "directeur Sociaal Domein"."""
+        lexicon = self.lexicon
+        if token.initial or token.lower in INTERFIXES:
+            return True
+        if lexicon.is_first_name(token.text) or lexicon.is_surname(token.text):
+            return not lexicon.is_common(token.text)
+        return self._unknown_name_like(token.text) and lexicon.zipf(token.text) < 3
+
+    def _surname_after_particles(self, token: _Token) -> bool:
+        """ "medewerker van Dijk" names a person, "medewerker van Publiekszaken" a team: after a
+        function and a lower-case "van", only a surname from the lists."""
+        lexicon = self.lexicon
+        return lexicon.is_surname(token.text) and not lexicon.is_ordinary(token.text)
+
+    def _lower_name_word(self, token: _Token, *, strict: bool, particles: bool) -> bool:
+        """Whether a word in lower case, where a name is expected, is one."""
+        lexicon = self.lexicon
+        lower = token.lower
+        if len(lower) < 2 or lower in _STOP_WORDS or lower in lexicon.trade_words:
+            return False
+        if lower in MONTHS or lower in PLACE_NOUNS or lower in INTERFIXES:
+            return False
+        zipf = lexicon.zipf(lower)
+        if lexicon.is_surname(lower) or lexicon.is_first_name(lower):
+            if particles:  # "van der berg", "de vries": the particles say it is a name
+                return zipf < 5.0
+            if strict and lexicon.is_common(lower):
+                return False
+            return zipf < (4.6 if strict else 5.0)
+        # A word no name list has is a name where it is no Dutch word at all ("mevrouw
+        # yilmaz"), but only after a form of address: after a function ("de ombudsman
+        # onuitlegbaar") a rare word is more often an adjective.
+        return (
+            not strict
+            and zipf == 0
+            and len(lower) > 2
+            and not lower.endswith(_VERB_ENDINGS)
+            and not lower.endswith(NOUN_SUFFIXES)
+            and not _is_street_word(lower)
+            and not lexicon.is_ordinary(lower)
+        )
+
+    def _lower_name(
+        self,
+        tokens: list[_Token],
+        index: int,
+        text: str,
+        blocked: list[Finding],
+        *,
+        strict: bool,
+        surname_only: bool = False,
+        after: _Token | None = None,
+    ) -> int | None:
+        """The last word of a name in lower case that starts at ``index`` (tussenvoegsels,
+        a surname, a hyphenated second part), or None where there is no name."""
+        count = len(tokens)
+        left = after if after is not None else (tokens[index - 1] if index > 0 else None)
+        position = index
+        while position < count and tokens[position].lower in INTERFIXES:
+            if left is not None and not self._joined(text, left, tokens[position], loose=True):
+                return None
+            left = tokens[position]
+            position += 1
+        if position >= count or self._blocked(tokens[position], blocked):
+            return None
+        word = tokens[position]
+        if word.cap and position > index:
+            return position  # "mevrouw van Dijk"
+        if left is not None and not self._joined(text, left, word, loose=left is not after):
+            return None
+        particles = position > index
+        if surname_only:
+            lexicon = self.lexicon
+            if not (
+                (lexicon.is_surname(word.text) and not lexicon.is_ordinary(word.text))
+                or (particles and self._lower_name_word(word, strict=True, particles=True))
+            ):
+                return None
+        elif not self._lower_name_word(word, strict=strict, particles=particles):
+            return None
+        end = position
+        # A double name or a surname after a given name: "jansen-de boer", "fatima yilmaz".
+        while end + 1 < count:
+            probe = end + 1
+            hyphen = text[tokens[end].end : tokens[probe].start].strip() == "-"
+            left = tokens[end]
+            while probe < count and tokens[probe].lower in INTERFIXES:
+                if not self._joined(text, left, tokens[probe]):
+                    break
+                left = tokens[probe]
+                probe += 1
+            if probe >= count or not self._joined(text, left, tokens[probe]):
+                break
+            candidate = tokens[probe]
+            if self._blocked(candidate, blocked):
+                break
+            if hyphen or probe > end + 1:
+                ok = candidate.cap or self._lower_name_word(candidate, strict=True, particles=True)
+            else:
+                ok = (
+                    self.lexicon.is_first_name(tokens[end].text)
+                    and self.lexicon.is_surname(candidate.text)
+                    and not self.lexicon.is_ordinary(candidate.text)
+                )
+            if not ok:
+                break
+            end = probe
+        return end
+
+    def _lower_initials_name(self, tokens, index, text, blocked) -> int | None:
+        """``j.de vries``, ``p.j. jansen``, ``a. el idrissi``; not ``t.a.v.`` or ``i.v.m.``."""
+        position = index
+        while (
+            position < len(tokens)
+            and tokens[position].lower_initial
+            and (
+                position == index or text[tokens[position - 1].end : tokens[position].start] == "."
+            )
+        ):
+            position += 1
+        letters = "".join(token.lower for token in tokens[index:position])
+        if letters in ABBREVIATIONS or len(letters) > 4 or position >= len(tokens):
+            return None
+        if index > 0 and text[tokens[index - 1].end : tokens[index].start] == ".":
+            return None  # the end of a longer abbreviation
+        last = tokens[position - 1]
+        gap = text[last.end : tokens[position].start]
+        if gap not in (".", ". "):
+            return None
+        return self._lower_name(
+            tokens, position, text, blocked, strict=True, surname_only=False, after=last
+        )
+
+    @staticmethod
+    def _end(tokens: list[_Token], index: int) -> int:
+        token = tokens[index]
+        return token.end + (1 if token.initial else 0)
 
     def _is_title(self, tokens: list[_Token], index: int, text: str) -> bool:
         token = tokens[index]
@@ -671,7 +949,7 @@ class Scanner:
     def _joined(self, text: str, left: _Token, right: _Token, loose: bool = False) -> bool:
         """Whether two words stand together in a name (a space or a hyphen between them)."""
         gap = text[left.end : right.start]
-        if left.initial:
+        if left.initial or left.lower_initial:
             gap = gap[1:] if gap.startswith(".") else gap
         if loose and gap.strip() == ".":
             return True
@@ -820,14 +1098,24 @@ class Scanner:
             if not self._joined(text, left, candidate) or self._blocked(candidate, blocked):
                 break
             lower = candidate.lower
-            if lower in self.lexicon.trade_words or lower in INSTITUTIONS:
-                break
+            hyphen = probe == position and text[tokens[end].end : candidate.start].strip() == "-"
+            after_interfix = probe > position or tokens[end].lower in INTERFIXES
+            if hyphen and (
+                self.lexicon.is_surname(candidate.text) or self._unknown_name_like(candidate.text)
+            ):
+                end = probe  # a double name: "Dijkstra-Bos", "Mulder-Hasselaar"
+                position = probe + 1
+                continue
+            if lower in INSTITUTIONS or (
+                lower in self.lexicon.trade_words
+                and not (after_interfix and self.lexicon.is_surname(candidate.text))
+            ):
+                break  # but "A. van 't Hof", "Y. van Wijk"
             # "aan", "in", "op", "uit" belong to a name only before another tussenvoegsel:
             # "op den Kamp", "in 't Veld"; not in "Jansen uit Kampen".
             particles = [token.lower for token in tokens[position:probe]]
             if particles and particles[0] in LOOSE_PARTICLES and len(particles) == 1:
                 break
-            after_interfix = probe > position or tokens[end].lower in INTERFIXES
             if (
                 not after_interfix
                 and lower in self.lexicon.place_words
