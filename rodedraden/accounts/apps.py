@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and sign-in")
 
     def ready(self):
-        from . import methods
+        from . import devices, methods
 
         methods.register()
+        devices.name_devices_by_kind()

@@ -4,9 +4,10 @@ auditlog records every create, update and delete of the registered models (regis
 the fields before and after; services.py adds the events that change no row: signing in and
 out, a failed sign-in, an export, a download. The trail names the account that acted (a
 foreign key, never its e-mail address: rodedraden.audit.middleware) and the address it came
-from; it holds no free text: auditlog masks those fields (registry.py), and entries about
-signals, analyses and recommendations carry a neutral label instead of their title
-(receivers.neutral_label).
+from; it holds no free text: the free-text fields and every guarded field are masked
+(registry.py), and every entry names its record by kind and number, never by its title or
+name (receivers.neutral_label). It is the admin's history too: the admin writes no log of its
+own (rodedraden.adminsite).
 """
 
 from auditlog.models import LogEntry
@@ -26,18 +27,6 @@ class AuditEvent(models.TextChoices):
     RETENTION = "bewaartermijn", _("removed at end of retention")
 
 
-# Models whose string form is free text typed by a user, or a person's name: the trail names
-# them by kind and number instead (the admin shows the account behind a number live).
-NEUTRAL_LABEL_MODELS = frozenset(
-    {
-        "accounts.user",
-        "signals.membership",
-        "signals.signal",
-        "deliberation.beraadsignal",
-        "deliberation.analysis",
-        "deliberation.recommendation",
-    }
-)
 ACTION_EVENTS = {
     LogEntry.Action.CREATE: AuditEvent.CREATED,
     LogEntry.Action.UPDATE: AuditEvent.CHANGED,

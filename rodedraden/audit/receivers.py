@@ -1,21 +1,29 @@
-"""Signing in, signing out and failed sign-ins go into the audit trail."""
+"""Signing in, signing out and failed sign-ins go into the audit trail; every entry is named
+and masked before it is saved (neutral_label)."""
 
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import pre_save
 
-from .models import NEUTRAL_LABEL_MODELS, AuditEvent
+from .models import AuditEvent
+from .registry import mask_changes, record_label
 from .services import audit_event_record
 
 
 def neutral_label(sender, instance, **kwargs):
-    """Entries about records whose name is free text (a signal's title) name them by kind and
-    number instead, and no entry copies the account's e-mail address."""
+    """What every entry keeps, whoever writes it (auditlog, our services, a bulk change): the
+    record by its kind and number, never its string form (a signal's title, a theme's name, a
+    person's name); the values of masked fields masked, and the records of a many-to-many
+    change by their labels; no copy of the account's e-mail address, and no serialised copy
+    of the record."""
     instance.actor_email = None
+    instance.serialized_data = None
     content_type = instance.content_type
-    if f"{content_type.app_label}.{content_type.model}" in NEUTRAL_LABEL_MODELS:
-        instance.object_repr = f"{content_type.name} #{instance.object_pk}"
+    model = content_type.model_class()
+    if instance.object_pk not in (None, ""):
+        instance.object_repr = record_label(model, instance.object_pk, fallback=content_type.model)
+    instance.changes = mask_changes(model, instance.changes)
 
 
 def on_login(sender, request, user, **kwargs):
