@@ -155,7 +155,7 @@ COMMON_WORDS = frozenset(
     beste bos berg veld hoop wil ben dan lang kort snel recht slecht zwart wit rood groen
     blauw bruin vos haan jong oud oude jonge vroeg laat hard zacht sterk zwak rijk arm vrij
     blij boos ziek gezond vol leeg hoog laag breed smal eerste tweede derde vierde vijfde
-    drie vier vijf zes zeven acht negen tien elf twaalf honderd duizend aantal meerdere
+    twee drie vier vijf zes zeven acht negen tien elf twaalf honderd duizend aantal meerdere
     diverse verschillende sommige weinig weinige meeste klein groot dikwijls zelden
     regelmatig direct daarentegen bovendien tevens eveneens ook hierbij hierdoor hiermee
     hierna hiervan daarvan daarover opvallend opmerkelijk bijvoorbeeld namelijk kortom
@@ -300,6 +300,19 @@ NOT_STREETS = frozenset(
     )
 )
 
+# Surnames that follow tussenvoegsels and are ordinary words as well, which deduce's lists lack:
+# "de Wit", "van Wijk", "de Groot" (the tussenvoegsel makes them a name).
+PARTICLE_SURNAMES = frozenset(
+    _words(
+        """
+    wit wijk jong groot boer bos berg dijk haan vos graaf bruin lange klein leeuw wolf meer
+    brink ven veen heuvel laan beek kamp hoek horst poel velde zande linden haar ruiter
+    bakker koning kok beer roos vries hoeven steen weerd water loo hout burg wal bosch rijn
+    heide hof vliet zee dam kerk broek sluis bergh velden akker goor molen plas
+    """
+    )
+)
+
 WORD_LISTS = "data/lookup/src"
 
 
@@ -372,6 +385,7 @@ def load_lexicon() -> Lexicon:
     surnames = {w.lower() for w in _read(names / "lst_surname/items.txt")}
     surnames |= {w.lower() for w in _read(names / "lst_interfix_surname/items.txt")}
     surnames -= surname_exceptions
+    surnames |= PARTICLE_SURNAMES
 
     locations = root / "locations"
     places: set[str] = set()

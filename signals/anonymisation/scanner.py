@@ -100,6 +100,21 @@ _EMAIL_PROVIDER = re.compile(
     re.IGNORECASE,
 )
 
+_LOCAL_PART_END = re.compile(r"\s*(?:@|[(\[{<]|\s(?:at|apenstaartje)\s)", re.IGNORECASE)
+# Mailboxes of an organisation, not of a person ("info@gemeente.nl", "wmo@hengelo.nl").
+_FUNCTIONAL_MAILBOXES = frozenset(
+    _words(
+        """
+    info informatie contact post postbus gemeente secretariaat receptie balie klantcontact
+    klantenservice service servicedesk helpdesk support noreply no-reply donotreply
+    klachten klacht klachtencommissie klachtbehandeling bezwaar bezwaren bezwaarschriften
+    ombudsman rekenkamer griffie privacy fg avg dpo security datalek wmo jeugd werk inkomen
+    belastingen vergunningen handhaving burgerzaken publiekszaken afval meldingen melding
+    communicatie pers webredactie redactie financien financiën facturen administratie
+    personeelszaken hr vacatures subsidies subsidie leerplicht schuldhulp integriteit
+    """
+    )
+)
 _IBAN_START = re.compile(r"(?<![\w])([A-Za-z]{2}) ?(\d{2})(?=[ .-]?[A-Za-z0-9])")
 # The length of an IBAN per country (the ISO 13616 registry).
 _IBAN_LENGTHS = {
@@ -122,6 +137,13 @@ _NUMBER_RUN = re.compile(
     r"(?:\d|(?:\s?[-./]\s?|\s|\)\s?|\s?\(0\)\s?)(?=\d))*"
 )
 _GROUP = re.compile(r"\d+")
+# A number glued to the word that says what it is: "bsn681036862", "tel:0612345678".
+_GLUED_NUMBER = re.compile(
+    r"(?<![\w])(?:bsn|sofi|tel|telnr|mob|mobiel|gsm|nr)[:.#]?(?=\d)(\d[\d .-]{6,14}\d)(?!\d)",
+    re.IGNORECASE,
+)
+# A spreadsheet shows a long number as "6,12346E+08": a mobile number that lost its 0.
+_SCIENTIFIC_MOBILE = re.compile(r"(?<![\w.,])6[.,]\d{1,8}\s?[eE]\+?0?8(?![\w.,])")
 _MONEY_BEFORE = re.compile(r"(?:€|eur|euro|eu|ƒ|\$|£)\s*$", re.IGNORECASE)
 _DATE_LIKE = re.compile(r"^\(?\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})$")
 # Words right before a number that say what it is.
@@ -132,7 +154,7 @@ _PHONE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _BSN_WORDS = re.compile(
-    r"(?:\bbsn\b|\bburgerservicenummer\b|\bsofi(?:-?nummer)?\b|\bbsn-?nummer\b)"
+    r"(?:\bbsn|\bburgerservicenummer|\bsofi(?:-?nummer)?|\bbsn-?nummer)"
     r"[\s:.()-]*(?:(?:nr|nummer|is)\.?\s*)?$",
     re.IGNORECASE,
 )
@@ -192,6 +214,14 @@ _PLATE_UNDASHED = re.compile(
     r"(?<![\w-])(?=[A-Z0-9]{6}(?![\w-]))(?=\S*\d)(?=\S*[A-Z])[BDFGHJKLMNPRSTVXZ0-9]{6}",
     re.IGNORECASE,
 )
+# With spaces instead of dashes: only in capitals and with the letters of plates ("31 XLP 7").
+_PLATE_SPACED = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(
+        shape.replace("[A-Z]", "[BDFGHJKLMNPRSTVXZ]").replace("-", " ") for shape in _PLATE_SHAPES
+    )
+    + r")(?![\w-])"
+)
 _MONTH_LETTERS = frozenset(_words("jan feb mrt maa apr mei jun jul aug sep okt oct nov dec"))
 
 _MONTH_NAMES = "|".join(MONTHS + [m + r"\.?" for m in MONTH_ABBREVIATIONS])
@@ -204,15 +234,17 @@ _DATE = (
 # After a word that says so, a day and a month are a date of birth too ("geboren op 3 mei").
 _DATE_OF_BIRTH = rf"(?:{_DATE}|\d{{1,2}}(?:\s+|-)(?:{_MONTH_NAMES})(?![\w-]))"
 _BIRTH_DATE = re.compile(
-    r"(?:\bgeboren\b|\bgeboortedatum\b|\bgeboortedag\b|\bgeboorte-?datum\b"
-    r"|\bgeb\.?\s?dat(?:um|\.)?|\bgeb\.|\bgeb\b|\bd\.?o\.?b\b\.?|\bdate of birth\b)"
-    r"(?![^.!?\n\d]{0,40}?\b(?:vóór|voor|na|vanaf|sinds|tussen|tot|uiterlijk|in)\s+\d)"
-    r"[^.!?\n\d]{0,40}?"
-    rf"({_DATE_OF_BIRTH})",
+    r"(?:\bgeboren\b|\bgeboorte(?:datum|dag)?\b|\bgeboorte-?datum\b"
+    r"|\bgeb\.?\s?dat(?:um|\.)?|\bgebdat\b|\bgeb\.|\bgeb\b|\bd\.?o\.?b\b\.?|\bdate of birth\b)"
+    r"(?!(?:[^.!?\n\d]|(?<=\b[a-z])\.){0,40}?\b(?:vóór|voor|na|vanaf|sinds|tussen|tot|uiterlijk|in)"
+    r"\s+\d)"
+    # What may stand between: words, brackets, "d.d." (a dot after a single letter).
+    r"(?:[^.!?\n\d]|(?<=\b[a-z])\.){0,40}?"
+    rf"({_DATE_OF_BIRTH}|(?:19|20)\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d))",
     re.IGNORECASE,
 )
 # "(* 12-03-1980)", "* 12 maart 1980": the star of a date of birth.
-_STARRED_DATE = re.compile(rf"(?<![\w*])\*\s?({_DATE})", re.IGNORECASE)
+_STARRED_DATE = re.compile(rf"(?<![\w*])[*°]\s?({_DATE})", re.IGNORECASE)
 _DATE_IN_BRACKETS = re.compile(rf"\s*,?\s*\(\s*(?:geb\.?\s*|\*\s*)?({_DATE})\s*\)", re.IGNORECASE)
 
 # --- Words ----------------------------------------------------------------------------------------
@@ -227,6 +259,7 @@ _HOUSE_NUMBER = re.compile(
     r"|\s(?:hs|huis|bg|bel|beg|bov|boven|zw|rd|I{1,3}|IV|[A-Za-z])(?=[\s,.;)]|$))?"
     r"(?![\w]|[.,:]\d|\s?%|\s?procent)"
 )
+_ORDINAL = re.compile(r"^\d{1,2}(?:e|ste|de)$", re.IGNORECASE)
 _ADDRESS_WORD = re.compile(r"[^\W_][\w'’.-]*")
 
 
@@ -250,7 +283,25 @@ _VERB_ENDINGS = (
     "de", "te", "den", "ten", "en", "eerd", "eert", "baar", "lijk", "ig", "isch", "loos", "zaam",
 )  # fmt: skip
 
-_INSTITUTION_ENDINGS = tuple(sorted(INSTITUTIONS))
+# Words that end so are an institution ("Kinderziekenhuis", "Poppodium"); -huis and -kerk end
+# surnames as often (Nijhuis, Oosterhuis, Verkerk).
+_INSTITUTION_ENDINGS = tuple(
+    sorted(INSTITUTIONS - {"huis", "huizen", "hal", "kerk", "groep", "zorg", "prijs", "molen"})
+)
+# Tussenvoegsels that begin a name written without its given name: "Van Dongen", "El Khatib".
+_CAPITAL_PARTICLES = frozenset(
+    _words("van de der den ter ten el al ben bin abu da dos du le la von")
+)
+# Letters of names from other languages that Dutch words do not have (an ö or ü after a
+# vowel is the Dutch trema: coöperatie, reünie).
+_FOREIGN_LETTERS = re.compile(r"[çşğıİłńśźżćřšžčőűñ]|(?<![aeiouAEIOU])[öüÖÜ]")
+_INITIALS_AFTER = re.compile(r",?\s?(?:[A-Z]\.\s?){1,4}(?=[\s,;:)|]|$)")
+_FOREIGN_PARTICLES = frozenset(_words("el al ben bin abu da dos du le la von"))
+_PLACE_PEOPLE = frozenset(
+    _words("inwoners inwoner bewoners bewoner wijk wijken buurt buurten dorp kern stadsdeel")
+)
+_CELL_END = re.compile(r"\s*(?:\||;|\t|$)")
+_ROLE_IN_BRACKETS = re.compile(r"\s*\(\s*(\w+)")
 # Endings that make a name a street's ("Vincent van Goghstraat"); "-hof", "-kamp" or "-es" end
 # surnames as often (Hulshof, Veldkamp, Claes).
 _STREET_ENDINGS = (
@@ -430,8 +481,13 @@ class Scanner:
 
     # --- structured identifiers -----------------------------------------------------------
     def _emails(self, text: str) -> list[Finding]:
-        found = [Finding(EMAIL, m.start(), m.end()) for m in _EMAIL.finditer(text)]
-        found += [Finding(EMAIL, m.start(), m.end()) for m in _EMAIL_PROVIDER.finditer(text)]
+        found = []
+        for pattern in (_EMAIL, _EMAIL_PROVIDER):
+            for match in pattern.finditer(text):
+                local = _LOCAL_PART_END.split(match.group(), maxsplit=1)[0]
+                if local.lower() in _FUNCTIONAL_MAILBOXES:
+                    continue  # "wmo@hengelo.nl", "info@…": a mailbox of an organisation
+                found.append(Finding(EMAIL, match.start(), match.end()))
         return found
 
     def _ibans(self, text: str) -> list[Finding]:
@@ -468,10 +524,14 @@ class Scanner:
         for match in _NUMBER_RUN.finditer(text):
             run = _NumberRun(text, match.start(), match.end(), whole=match.group() == whole)
             found += run.findings()
+        for match in _GLUED_NUMBER.finditer(text):
+            run = _NumberRun(text, match.start(1), match.end(1), whole=False)
+            found += run.findings()
+        found += [Finding(TELEFOON, m.start(), m.end()) for m in _SCIENTIFIC_MOBILE.finditer(text)]
         return found
 
     def _plates(self, text: str) -> list[Finding]:
-        found = []
+        found = [Finding(KENTEKEN, m.start(), m.end()) for m in _PLATE_SPACED.finditer(text)]
         for match in _PLATE.finditer(text):
             letters = [part.lower() for part in match.group().split("-") if part.isalpha()]
             if any(part in _MONTH_LETTERS for part in letters):
@@ -510,7 +570,7 @@ class Scanner:
         if _POSTCODE_WORD_BEFORE.search(text, max(0, match.start() - 30), match.start()):
             return True
         rest = text[match.end() :]
-        if not rest.strip() or rest.lstrip()[:1] in ",;)":
+        if not rest.strip() or rest.lstrip()[:1] in ",;)(|":
             return True
         following = _WORD.match(rest.lstrip())
         return following is not None and (
@@ -590,7 +650,8 @@ class Scanner:
             if len(last) < 4:
                 return None
             start_index = len(phrase) - 1
-        # With the capitalised words before it that belong to it ("Van Lochemstraat").
+        # With the capitalised words before it that belong to it ("Van Lochemstraat"), and an
+        # ordinal before those ("1e Jan Steenstraat", "2e Oosterparkstraat").
         while start_index > 0:
             previous = phrase[start_index - 1].group()
             if previous[0].isupper() and not self.lexicon.is_ordinary(previous):
@@ -609,6 +670,8 @@ class Scanner:
                 start_index = run
                 continue
             break
+        if start_index > 0 and _ORDINAL.match(phrase[start_index - 1].group()):
+            start_index -= 1
         return offset + phrase[start_index].start()
 
     def _plain_street(self, lower: str) -> bool:
@@ -687,31 +750,29 @@ class Scanner:
                     and not self._blocked(tokens[first], blocked)
                     and (
                         not role
-                        or (
-                            self._name_after_role(tokens[first])
-                            and (first == index + 1 or self._surname_after_particles(tokens[first]))
-                        )
+                        or (first == index + 1 and self._name_after_role(tokens[first]))
+                        or (first > index + 1 and self._surname_after_particles(tokens[first]))
                     )
                 ):
                     start_index = index + 1
                     index = first
                 elif tokens[index + 1].lower_initial:
                     end = self._lower_initials_name(tokens, index + 1, text, blocked)
-                    if end is not None:
-                        found.append(Finding(NAAM, tokens[index + 1].start, self._end(tokens, end)))
+                    if end is not None and self._keep(tokens, index + 1, end, text):
+                        found.append(Finding(NAAM, *self._span(tokens, index + 1, end, text)))
                         index = end + 1
                         continue
                 else:
                     end = self._lower_name(tokens, index + 1, text, blocked, strict=role)
-                    if end is not None:
-                        found.append(Finding(NAAM, tokens[index + 1].start, self._end(tokens, end)))
+                    if end is not None and self._keep(tokens, index + 1, end, text):
+                        found.append(Finding(NAAM, *self._span(tokens, index + 1, end, text)))
                         index = end + 1
                         continue
             elif token.lower_initial and not token.cap:
                 # "j.de vries", "p.j. jansen": initials in lower case before a name.
                 end = self._lower_initials_name(tokens, index, text, blocked)
-                if end is not None:
-                    found.append(Finding(NAAM, token.start, self._end(tokens, end)))
+                if end is not None and self._keep(tokens, index, end, text):
+                    found.append(Finding(NAAM, *self._span(tokens, index, end, text)))
                     index = end + 1
                     continue
             elif (
@@ -726,8 +787,8 @@ class Scanner:
                 end = self._lower_name(
                     tokens, index + 1, text, blocked, strict=True, surname_only=True, after=token
                 )
-                if end is not None:
-                    found.append(Finding(NAAM, token.start, self._end(tokens, end)))
+                if end is not None and self._keep(tokens, index, end, text):
+                    found.append(Finding(NAAM, *self._span(tokens, index, end, text)))
                     index = end + 1
                     continue
             elif (token.initial and self._initials_name(tokens, index, text)) or (
@@ -749,6 +810,12 @@ class Scanner:
                 # "volgens de Vries", "met van Dijk"
                 start_index = index
                 index += 1
+            elif token.cap and not token.initial:
+                end = self._name_by_form(tokens, index, text, blocked)
+                if end is not None and self._keep(tokens, index, end, text):
+                    found.append(Finding(NAAM, *self._span(tokens, index, end, text)))
+                    index = end + 1
+                    continue
             if start_index is None:
                 index += 1
                 continue
@@ -759,28 +826,11 @@ class Scanner:
             start_index = self._extend_left(tokens, start_index, text, blocked)
             start = tokens[start_index].start
             end = tokens[end_index].end + (1 if tokens[end_index].initial else 0)
-            nxt = tokens[end_index + 1] if end_index + 1 < count else None
-            institution = (
-                nxt is not None
-                and (
-                    nxt.lower.endswith(_INSTITUTION_ENDINGS)
-                    or nxt.text[1:] != nxt.text[1:].lower()  # "ArenA"
-                )
-                and self._joined(text, tokens[end_index], nxt)
-            )  # "Catharina Ziekenhuis", "Amalia Kinderziekenhuis", "Johan Cruijff ArenA"
-            # A street named after a person is a street: "Vincent van Goghstraat".
-            last_word = tokens[end_index].lower
-            street = any(
-                last_word.endswith(ending) and len(last_word) > len(ending) + 2
-                for ending in _STREET_ENDINGS
-            )
-            # "mevrouw Y", "Mevrouw A.": a letter for a person is how reports anonymise.
-            pseudonym = end_index == start_index and len(tokens[start_index].text) == 1
             at = bisect_right(idiom_starts, start) - 1
-            if not (institution or street or pseudonym) and not (at >= 0 and start < idioms[at][1]):
-                if tokens[start_index].lower == "t" and text[start - 1 : start] == "'":
-                    start -= 1  # "'t Hart"
-                found.append(Finding(NAAM, start, end))
+            if self._keep(tokens, start_index, end_index, text) and not (
+                at >= 0 and start < idioms[at][1]
+            ):
+                found.append(Finding(NAAM, *self._span(tokens, start_index, end_index, text)))
             index = end_index + 1
         return found
 
@@ -805,7 +855,13 @@ class Scanner:
         """ "medewerker van Dijk" names a person, "medewerker van Publiekszaken" a team: after a
         function and a lower-case "van", only a surname from the lists."""
         lexicon = self.lexicon
-        return lexicon.is_surname(token.text) and not lexicon.is_ordinary(token.text)
+        lower = token.lower
+        return (
+            lexicon.is_surname(lower)
+            and lower not in lexicon.trade_words
+            and not lexicon.is_place(lower)
+            and not _is_street_word(lower)
+        )
 
     def _lower_name_word(self, token: _Token, *, strict: bool, particles: bool) -> bool:
         """Whether a word in lower case, where a name is expected, is one."""
@@ -860,7 +916,8 @@ class Scanner:
             return None
         word = tokens[position]
         if word.cap and position > index:
-            return position  # "mevrouw van Dijk"
+            # "mevrouw van Dijk"; after a function only a surname ("medewerker van Rijnstad")
+            return position if not strict or self._surname_after_particles(word) else None
         if left is not None and not self._joined(text, left, word, loose=left is not after):
             return None
         particles = position > index
@@ -887,7 +944,9 @@ class Scanner:
             if probe >= count or not self._joined(text, left, tokens[probe]):
                 break
             candidate = tokens[probe]
-            if self._blocked(candidate, blocked):
+            if self._blocked(candidate, blocked) or _is_street_word(candidate.lower):
+                break  # "de vries van de Dorpsstraat"
+            if candidate.lower in self.lexicon.trade_words:
                 break
             if hyphen or probe > end + 1:
                 ok = candidate.cap or self._lower_name_word(candidate, strict=True, particles=True)
@@ -925,6 +984,118 @@ class Scanner:
         return self._lower_name(
             tokens, position, text, blocked, strict=True, surname_only=False, after=last
         )
+
+    def _surname_like(self, token: _Token) -> bool:
+        lexicon = self.lexicon
+        if lexicon.is_surname(token.text):
+            return (
+                token.lower not in lexicon.trade_words
+                and not lexicon.is_place(token.text)
+                and not _is_street_word(token.lower)
+            )
+        return self._unknown_name_like(token.text) and lexicon.zipf(token.text) < 3
+
+    def _name_by_form(self, tokens, index, text, blocked) -> int | None:
+        """Names that the way they are written gives away, also at the start of a sentence
+        or a cell: capitalised tussenvoegsels ("Van Dongen heeft", "El Khatib", "Al-Khatib"),
+        a double name ("Mulder-Hasselaar belde"), a surname with initials after it ("Bos,
+        H.A.", "Boukhari F."), a surname before a role in brackets or a cell's end ("Koster
+        (bezwaarmaker)", "Boersma |"), and letters Dutch words do not have ("Öztürk",
+        "Çelik")."""
+        lexicon = self.lexicon
+        count = len(tokens)
+        position = index
+        while (
+            position + 1 < count
+            and tokens[position].lower in _CAPITAL_PARTICLES
+            and self._joined(text, tokens[position], tokens[position + 1])
+        ):
+            position += 1
+        word = tokens[position]
+        if not word.cap or self._blocked(word, blocked):
+            return None
+        if self._after_locative(tokens, index) or self._after_place_people(tokens, index):
+            return None  # "in Heechterp-Schieringen", "inwoners van Malburgen-Oost"
+        initials = _INITIALS_AFTER.match(text, word.end)
+        if position > index:
+            # "Van Dongen", "El Khatib": after capitalised tussenvoegsels a surname of the lists
+            # ("De Smidse", "De Wâlden" are a hall and a region), or after "El", "Al", "Ben"
+            # one that is no Dutch word ("El Khatib", "Al-Khatib").
+            particle = tokens[index].lower
+            if not (
+                (lexicon.is_surname(word.text) and word.lower not in lexicon.trade_words)
+                or (
+                    particle in _FOREIGN_PARTICLES
+                    and lexicon.zipf(word.text) == 0
+                    and self._unknown_name_like(word.text)
+                )
+            ):
+                return None
+            foreign = False
+        else:
+            foreign = (
+                _FOREIGN_LETTERS.search(word.text) is not None
+                and lexicon.zipf(word.text) == 0
+                and not lexicon.is_place(word.text)
+            )
+            listed = initials is not None and lexicon.is_surname(word.text)  # "Bos, H.A."
+            if not listed and (
+                lexicon.is_ordinary(word.text) or not (foreign or self._surname_like(word))
+            ):
+                return None
+        end = position
+        # A second surname after a hyphen.
+        if (
+            end + 1 < count
+            and text[tokens[end].end : tokens[end + 1].start] == "-"
+            and tokens[end + 1].cap
+            and self._surname_like(tokens[end + 1])
+        ):
+            end += 1
+        after = text[tokens[end].end :]
+        initials = _INITIALS_AFTER.match(after)
+        if initials:
+            last = end
+            while last + 1 < count and tokens[last + 1].start < tokens[end].end + initials.end():
+                last += 1
+            return last
+        if foreign or position > index or end > position:
+            return end
+        if _CELL_END.match(after):
+            return end
+        role = _ROLE_IN_BRACKETS.match(after)
+        if role and role.group(1).lower() in ROLE_TITLES:
+            return end
+        return None
+
+    def _keep(self, tokens: list[_Token], first: int, last: int, text: str) -> bool:
+        """Whether the words ``first`` to ``last`` are a person's name, not a street, an
+        institution or a pseudonym named like one."""
+        nxt = tokens[last + 1] if last + 1 < len(tokens) else None
+        institution = (
+            nxt is not None
+            and (
+                nxt.lower in INSTITUTIONS
+                or nxt.lower.endswith(_INSTITUTION_ENDINGS)
+                or nxt.text[1:] != nxt.text[1:].lower()  # "ArenA"
+            )
+            and self._joined(text, tokens[last], nxt)
+        )  # "Catharina Ziekenhuis", "Amalia Kinderziekenhuis", "Johan Cruijff ArenA"
+        # A street named after a person is a street: "Vincent van Goghstraat".
+        last_word = tokens[last].lower
+        street = any(
+            last_word.endswith(ending) and len(last_word) > len(ending) + 2
+            for ending in _STREET_ENDINGS
+        )
+        # "mevrouw Y", "Mevrouw A.": a letter for a person is how reports anonymise.
+        pseudonym = first == last and len(tokens[first].text) == 1
+        return not (institution or street or pseudonym)
+
+    def _span(self, tokens: list[_Token], first: int, last: int, text: str) -> tuple[int, int]:
+        start = tokens[first].start
+        if tokens[first].lower == "t" and text[start - 1 : start] == "'":
+            start -= 1  # "'t Hart"
+        return start, self._end(tokens, last)
 
     @staticmethod
     def _end(tokens: list[_Token], index: int) -> int:
@@ -985,8 +1156,8 @@ class Scanner:
         word = token.text
         if len(word) < 2:
             return False
-        if self._after_locative(tokens, index):
-            return False  # "in Berkum", "uit Sofia": a place
+        if self._after_locative(tokens, index) or self._after_place_people(tokens, index):
+            return False  # "in Berkum", "uit Sofia", "inwoners van Hatert": a place
         ordinary = lexicon.is_ordinary(word)
         first = lexicon.is_first_name(word)
         nxt = tokens[index + 1] if index + 1 < len(tokens) else None
@@ -1031,7 +1202,24 @@ class Scanner:
         return not token.sentence_start or text[nxt.end : nxt.end + 1] == ","
 
     def _after_locative(self, tokens: list[_Token], index: int) -> bool:
-        return index > 0 and tokens[index - 1].lower in LOCATIVES
+        if index > 0 and tokens[index - 1].lower in LOCATIVES:
+            return True
+        # "in Assendorp en Ittersum": the second of two places after one preposition.
+        return (
+            index > 2
+            and tokens[index - 1].lower in ("en", "of")
+            and tokens[index - 2].cap
+            and tokens[index - 3].lower in LOCATIVES
+        )
+
+    @staticmethod
+    def _after_place_people(tokens: list[_Token], index: int) -> bool:
+        """ "inwoners van Malburgen", "de wijk van ...": a place follows."""
+        return (
+            index > 1
+            and tokens[index - 1].lower in ("van", "uit")
+            and tokens[index - 2].lower in _PLACE_PEOPLE
+        )
 
     def _unknown_name_like(self, word: str) -> bool:
         lower = word.lower()
@@ -1039,6 +1227,7 @@ class Scanner:
             len(word) > 2
             and not self.lexicon.is_ordinary(word)
             and not lower.endswith(NOUN_SUFFIXES)
+            and not lower.endswith(_INSTITUTION_ENDINGS)
             and not _is_street_word(lower)
         )
 
@@ -1106,7 +1295,7 @@ class Scanner:
                 end = probe  # a double name: "Dijkstra-Bos", "Mulder-Hasselaar"
                 position = probe + 1
                 continue
-            if lower in INSTITUTIONS or (
+            if lower.endswith(_INSTITUTION_ENDINGS) or (
                 lower in self.lexicon.trade_words
                 and not (after_interfix and self.lexicon.is_surname(candidate.text))
             ):
@@ -1116,16 +1305,16 @@ class Scanner:
             particles = [token.lower for token in tokens[position:probe]]
             if particles and particles[0] in LOOSE_PARTICLES and len(particles) == 1:
                 break
-            if (
-                not after_interfix
-                and lower in self.lexicon.place_words
-                and not self.lexicon.is_first_name(tokens[end].text)
-            ):
-                break  # "Dienst Arnhem"; but a given name and then "Oosterveld" is a name
+            # Right after initials or a given name a capitalised word is a surname, even where
+            # a place has that name ("B. Oosterhuis", "Sanne Bosch"); not an ordinary word.
+            after_given = tokens[end].initial or self.lexicon.is_first_name(tokens[end].text)
+            if not after_interfix and lower in self.lexicon.place_words and not after_given:
+                break  # "Dienst Arnhem"
             if (
                 self.lexicon.is_ordinary(candidate.text)
                 and not self.lexicon.is_surname(candidate.text)
                 and not after_interfix
+                and not (after_given and not self.lexicon.is_common(candidate.text))
             ):
                 break
             end = probe
