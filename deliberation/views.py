@@ -418,7 +418,7 @@ class WorkspaceView(WorkspaceMixin, TemplateView):
             raise Http404  # no signals to tag before the beraad starts
         # The whole page from the page cache while nothing changed (rodedraden.pagecache).
         context = functools.partial(self.get_context_data, beraad, **kwargs)
-        return cached_page(request, self.template_name, context)
+        return cached_page(request, self.template_name, context, params={"groep": tuple(GROUPS)})
 
     def get_context_data(self, beraad, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -30,10 +30,23 @@ from rodedraden.pagination import paginate
 from . import selectors, services, transfer
 from .forms import SignalActionForm, SignalFilter, SignalForm, SignalImportForm
 from .guard import PersonalDataFound
+from .models import SignalState
 
 # Readers see the shared conclusions of the bodies, not the bodies' own pages.
 BODY_ROLES = (Role.MEMBER, Role.CHAIR, Role.ADMIN)
 PAGE_SIZE = 25
+# The filters of a body's page that the page cache may keep it under (rodedraden.pagecache):
+# a state or a kind by its code, an aspect or a unit by its number. A search or a date may be
+# typed text: such a page is rendered every time and never kept.
+LISTING_PARAMS = {
+    "q": (),
+    "state": tuple(SignalState.values),
+    "nature": ("positief", "negatief"),
+    "aspect": (),
+    "organisation_unit": (),
+    "period_from": (),
+    "period_until": (),
+}
 # Free text must not reach error reports: Django leaves every posted value out of them (the
 # body kinds' own text fields included, whatever a kind declares).
 private_post = method_decorator(sensitive_post_parameters(), name="dispatch")
@@ -70,7 +83,7 @@ class BodyWorkspaceView(RoleRequiredMixin, DetailView):
         self.object = self.get_object()  # a body one may not see is a 404, cached or not
         # The whole page from the page cache while nothing changed (rodedraden.pagecache).
         context = functools.partial(self.get_context_data, object=self.object)
-        return cached_page(request, self.get_template_names()[0], context)
+        return cached_page(request, self.get_template_names()[0], context, params=LISTING_PARAMS)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -17,6 +17,13 @@ CSRF token (a placeholder is rendered in its place), and the ``late`` values a v
 (the moment the dashboard is printed). A page with messages to show (after a form, a
 redirect) is rendered as usual, and not kept.
 
+Nothing a user typed goes into the cache, neither into a page nor into its key (the links of
+a page repeat its query string): a page is kept only when each parameter of its query string
+is one the view names (``params``, and the page number) and each value is empty, a number
+(a page, the id of a choice) or one of the view's codes for it (a state, a grouping). A
+search (``q``), a date, an unknown parameter or anything else that may be typed text is
+rendered and not kept.
+
 The view checks access before it asks for the page (``for_user``, a 404), so the cache is
 only reached by whom may see the page; the selectors run only when the page is rendered.
 
@@ -29,7 +36,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
 from django.apps import apps
@@ -45,10 +53,17 @@ from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.translation import get_language
 
+from rodedraden.pagination import PAGE_PARAM
+
 from .selectors import data_version_get
 
 FINGERPRINTED = (".py", ".html", ".txt", ".mo")
 CSRF = "csrf_token"
+# A value of the query string a kept page may have besides the view's codes: a page number or
+# the id of a choice (never as long as a telephone number or a BSN).
+NUMBER = re.compile(r"[0-9]{1,6}")
+# The search field: a page with a search is never kept, whatever was searched for.
+SEARCH = "q"
 
 
 def cached_page(
@@ -57,12 +72,16 @@ def cached_page(
     context: Callable[[], dict],
     *,
     late: Mapping[str, Callable[[], str]] | None = None,
+    params: Mapping[str, Collection[str]] | None = None,
 ) -> HttpResponse:
     """``template_name`` rendered with ``context()`` (called only to render), or the same
-    page from the cache; ``late`` names the context values of the moment, put in each time."""
+    page from the cache; ``late`` names the context values of the moment, put in each time;
+    ``params`` the parameters of the query string a kept page may have, with the view's own
+    codes each may take (besides numbers)."""
     late = dict(late or {})
     seconds = settings.PAGE_CACHE_SECONDS
-    version = data_version_get() if seconds > 0 and not _has_messages(request) else None
+    keep = seconds > 0 and not _has_messages(request) and _query_is_not_typed(request, params)
+    version = data_version_get() if keep else None
     if version is None:
         values = {name: value() for name, value in late.items()}
         return TemplateResponse(request, template_name, {**context(), **values})
@@ -78,6 +97,21 @@ def cached_page(
         if (hole := placeholder(name)) in html:
             html = html.replace(hole, escape(value()))
     return HttpResponse(html)
+
+
+def _query_is_not_typed(
+    request: HttpRequest, params: Mapping[str, Collection[str]] | None = None
+) -> bool:
+    """Whether the query string holds nothing a user may have typed (and the page may be
+    kept): parameters the view names only, each empty, a number or one of its codes."""
+    params = {PAGE_PARAM: (), **(params or {})}
+    for name, values in request.GET.lists():
+        if name not in params:
+            return False
+        for value in values:
+            if value and (name == SEARCH or not (NUMBER.fullmatch(value) or value in params[name])):
+                return False
+    return True
 
 
 def _has_messages(request: HttpRequest) -> bool:
