@@ -361,12 +361,21 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    # No query string in any log line: it may hold what someone typed (a search for a name).
+    "filters": {"no_query_string": {"()": "rodedraden.logfilters.NoQueryString"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_query_string"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # The development server's request lines, through the same filter (Django's default
+        # handler for them would print each query string).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Never DEBUG, whatever LOG_LEVEL says: at DEBUG these log template contexts and SQL
         # parameters, which may hold the text a user has just typed (personal data included).
         "django.template": {"handlers": ["console"], "level": "INFO", "propagate": False},
