@@ -30,6 +30,7 @@ from .lexicon import (
     MONTHS,
     NOT_STREETS,
     NOUN_SUFFIXES,
+    PARTICLE_SURNAMES,
     PLACE_NOUNS,
     ROLE_TITLES,
     STREET_SUFFIXES,
@@ -300,7 +301,7 @@ _FOREIGN_PARTICLES = frozenset(_words("el al ben bin abu da dos du le la von"))
 _PLACE_PEOPLE = frozenset(
     _words("inwoners inwoner bewoners bewoner wijk wijken buurt buurten dorp kern stadsdeel")
 )
-_CELL_END = re.compile(r"\s*(?:\||;|\t|$)")
+_CELL_END = re.compile(r"\s*(?:\||;|\t)")
 _ROLE_IN_BRACKETS = re.compile(r"\s*\(\s*(\w+)")
 # Endings that make a name a street's ("Vincent van Goghstraat"); "-hof", "-kamp" or "-es" end
 # surnames as often (Hulshof, Veldkamp, Claes).
@@ -874,7 +875,7 @@ class Scanner:
         zipf = lexicon.zipf(lower)
         if lexicon.is_surname(lower) or lexicon.is_first_name(lower):
             if particles:  # "van der berg", "de vries": the particles say it is a name
-                return zipf < 5.0
+                return zipf < 5.0 or lower in PARTICLE_SURNAMES  # "de groot", "de jong"
             if strict and lexicon.is_common(lower):
                 return False
             return zipf < (4.6 if strict else 5.0)
@@ -1061,7 +1062,8 @@ class Scanner:
             return last
         if foreign or position > index or end > position:
             return end
-        if _CELL_END.match(after):
+        # The end of a cell: "Boersma | geb. …", "Çelik;Gülay", or a text of a word or two.
+        if _CELL_END.match(after) or (not after.strip() and len(tokens) <= 2):
             return end
         role = _ROLE_IN_BRACKETS.match(after)
         if role and role.group(1).lower() in ROLE_TITLES:

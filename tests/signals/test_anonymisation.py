@@ -170,6 +170,121 @@ def test_any_text_scans_without_error_and_redacts_cleanly(text):
     assert all(a.end <= b.start for a, b in zip(result.findings, result.findings[1:], strict=False))
 
 
+# --- How people really type -----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Names in lower case, with particles, initials and after a title or a function.
+        ("Het gesprek met j.de vries verliep moeizaam.", [("naam", "j.de vries")]),
+        ("mevr. bakker belde drie keer.", [("naam", "bakker")]),
+        ("de heer de vries kreeg geen antwoord.", [("naam", "de vries")]),
+        ("wethouder Van der Berg zegde toe te reageren.", [("naam", "Van der Berg")]),
+        ("wethouder van der berg reageerde niet.", [("naam", "van der berg")]),
+        ("Volgens consulent Pieters was het dossier compleet.", [("naam", "Pieters")]),
+        ("klager Jansen wacht nog steeds.", [("naam", "Jansen")]),
+        ("mw. el idrissi diende bezwaar in.", [("naam", "el idrissi")]),
+        ("dhr. yilmaz is niet teruggebeld.", [("naam", "yilmaz")]),
+        ("de klacht van mevrouw jansen-de boer bleef liggen.", [("naam", "jansen-de boer")]),
+        ("meneer van 't hek kreeg een boete.", [("naam", "van 't hek")]),
+        ("t.a.v. j. jansen, afdeling Burgerzaken", [("naam", "j. jansen")]),
+        ("de heer a. de groot werd niet gehoord.", [("naam", "a. de groot")]),
+        ("jan jansen belde op maandag.", [("naam", "jan jansen")]),
+        ("Van Dongen heeft de klacht ingetrokken.", [("naam", "Van Dongen")]),
+        ("Mulder-Hasselaar belde om 9.15 uur.", [("naam", "Mulder-Hasselaar")]),
+        ("Bos, H.A.", [("naam", "Bos, H.A.")]),
+        # Streets and postcodes in lower case, with a hyphen.
+        ("zij woont aan de kerkstraat 12 in Enschede.", [("adres", "kerkstraat 12")]),
+        ("Post voor 7511ab en 7511-AB kwam terug.",
+         [("postcode", "7511ab"), ("postcode", "7511-AB")]),
+        ("inwoner uit 7511 ab enschede klaagt", [("postcode", "7511 ab")]),
+        # Plates of every sidecode in lower case and without dashes.
+        ("de auto met kenteken ab-123-c stond fout", [("kenteken", "ab-123-c")]),
+        ("busje gz123b blokkeerde de oprit", [("kenteken", "gz123b")]),
+        # Telephone numbers with every separator, Word's hyphens and a spreadsheet's numbers.
+        ("Bel 06 - 1234 5678 graag.", [("telefoon", "06 - 1234 5678")]),
+        ("Bel 06\u201112345678 graag.", [("telefoon", "06\u201112345678")]),
+        ("Bel 06\u201012345678 graag.", [("telefoon", "06\u201012345678")]),
+        ("Bel 06.12.34.56.78 graag.", [("telefoon", "06.12.34.56.78")]),
+        ("Bel +31 (0)6-1234 5678 graag.", [("telefoon", "+31 (0)6-1234 5678")]),
+        ("Bel 0031-6-12345678 graag.", [("telefoon", "0031-6-12345678")]),
+        ("612345678", [("telefoon", "612345678")]),
+        ("nieuw nr: 6,12346E+08", [("telefoon", "6,12346E+08")]),
+        # BSNs in every grouping, also without the 0 a spreadsheet dropped.
+        ("BSN 111-222-333 is bekend.", [("bsn", "111-222-333")]),
+        ("BSN 1112 22333 is bekend.", [("bsn", "1112 22333")]),
+        ("BSN 111\u200b222\u200b333 is bekend.", [("bsn", "111\u200b222\u200b333")]),
+        ("kolom bsn: 10336643", [("bsn", "10336643")]),
+        ("bsn681036862 stond in de bestandsnaam", [("bsn", "681036862")]),
+        # IBANs with hyphens and dots, e-mail hidden from robots.
+        ("Rekening NL91-ABNA-0417-1643-00 klopt.", [("iban", "NL91-ABNA-0417-1643-00")]),
+        ("Rekening nl91.abna.0417.1643.00 klopt.", [("iban", "nl91.abna.0417.1643.00")]),
+        ("mail jan.jansen @ gmail.com", [("email", "jan.jansen @ gmail.com")]),
+        ("mail jan.jansen(at)gmail.com", [("email", "jan.jansen(at)gmail.com")]),
+        ("mail jan.jansen [at] gmail [dot] com", [("email", "jan.jansen [at] gmail [dot] com")]),
+        ("mail jan punt jansen apenstaartje gmail punt nl",
+         [("email", "jan punt jansen apenstaartje gmail punt nl")]),
+        # Dates of birth as people write them.
+        ("Verzoeker (geboren d.d. 23 augustus 1949) vroeg",
+         [("geboortedatum", "23 augustus 1949")]),
+        ("klager, geb. 12-3-'80, kreeg", [("geboortedatum", "12-3-'80")]),
+        ("Pieter (° 02/09/2001) vraagt", [("naam", "Pieter"), ("geboortedatum", "02/09/2001")]),
+        ("gebdat 19881122 volgens de BRP", [("geboortedatum", "19881122")]),
+    ],
+)  # fmt: skip
+def test_the_spellings_people_use_are_found(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mevrouw had geen antwoord gekregen.",
+        "de heer en mevrouw werden niet gehoord.",
+        "de wethouder van financiën reageerde niet.",
+        "de bakker op de hoek klaagde over de vergunning.",
+        "een visser uit Urk diende bezwaar in.",
+        "De smid op het industrieterrein kreeg een maatwerkvoorschrift.",
+        "de consulent belde de klager terug.",
+        "mevrouw overhandigde de stukken aan de balie.",
+        "t.a.v. de afdeling Burgerzaken",
+        "i.v.m. ziekte van de consulent werd de zitting verplaatst.",
+        "Meneer vroeg om een gesprek.",
+        "Directeur Sociaal Domein gaf een toelichting.",
+        "wethouder Financiën was afwezig.",
+        "een medewerker van Publiekszaken stuurde de brief.",
+        "de ombudsman onuitlegbaar vindt het besluit niet.",
+        "Mevrouw A. kreeg geen reactie; mevrouw Y, een collega, bevestigt dit.",
+        "in 2024 en 2025 reden de bussen 1500 km om.",
+        "Het besluit van 1945 nr. 12 is ingetrokken.",
+        "op 1-jan-24 ging de regeling in.",
+        "de snelweg kende 12 ongelukken.",
+        "Bewoners van de Vincent van Goghstraat klagen over laadpalen.",
+        "De functionele mailbox wmo@hengelo.nl werd niet gelezen.",
+        "Het aantal meldingen steeg vooral in Assendorp en Ittersum.",
+        "Inwoners van Heechterp-Schieringen ervaren de wijkagent als bereikbaar.",
+        "Ouders klagen over de reistijd naar het Jeroen Bosch Ziekenhuis.",
+        "klantnummer 400123457 is niet gekoppeld.",
+    ],
+)
+def test_ordinary_text_in_lower_case_passes(text):
+    assert found(text) == []
+
+
+def test_a_finding_covers_the_invisible_characters_of_the_original():
+    text = "mevrouw Jan\u200bsen belde, BSN 111\u00a0222\u00a0333."
+    result = scan(text)
+    assert [text[f.start : f.end] for f in result.findings] == [
+        "Jan\u200bsen",
+        "111\u00a0222\u00a0333",
+    ]
+    assert result.redacted == "mevrouw [NAAM] belde, BSN [BSN]."
+
+
+def test_a_name_with_a_look_alike_letter_of_another_script_is_found():
+    text = "Mevrouw J\u0430nsen belde."  # a Cyrillic a
+    assert found(text) == [("naam", "J\u0430nsen")]
+
+
 # --- Quality on the labelled corpora --------------------------------------------------------------
 @pytest.fixture(scope="module")
 def corpus():
@@ -178,20 +293,28 @@ def corpus():
     return examples
 
 
-def test_the_corpus_is_big_enough_and_a_third_of_it_is_clean(corpus):
-    clean = sum(1 for example in corpus if not example.expected)
-    assert clean / len(corpus) >= 1 / 3
-    kinds = {item.type for example in corpus for item in example.expected}
-    assert kinds == set(FINDING_TYPES)
+def test_the_corpora_are_big_enough_and_a_third_of_each_is_clean():
+    assert len(CORPORA) >= 3
+    for path in CORPORA:
+        examples = load_corpus(path)
+        assert len(examples) >= 200, path.name
+        clean = sum(1 for example in examples if not example.expected)
+        assert clean / len(examples) >= 1 / 3, path.name
+        kinds = {item.type for example in examples for item in example.expected}
+        assert kinds == set(FINDING_TYPES), path.name
 
 
-def test_quality_on_the_corpus_meets_the_bounds(corpus):
-    quality = evaluate(corpus, get_scanner().findings)
+@pytest.mark.parametrize("path", CORPORA, ids=[path.name for path in CORPORA])
+def test_quality_on_each_corpus_meets_the_targets(path):
+    """The targets of issue 16 on every corpus by itself: every structured identifier, names
+    and addresses at least 97 %, clean texts untouched at least 97 % (make bench reports the
+    same figures, with precision)."""
+    quality = evaluate(load_corpus(path), get_scanner().findings)
     missed = "; ".join(f"line {line}: {kind} {value!r}" for line, kind, value in quality.missed)
     for kind in STRUCTURED:
         assert quality.recall(kind) == 1.0, f"{kind} missed: {missed}"
-    assert quality.recall_of(CONTEXTUAL) >= 0.95, missed
-    assert quality.clean_rate >= 0.95, f"clean lines touched: {quality.touched_clean}"
+    assert quality.recall_of(CONTEXTUAL) >= 0.97, missed
+    assert quality.clean_rate >= 0.97, f"clean lines touched: {quality.touched_clean}"
 
 
 def test_the_quality_measure_can_fail(corpus):
