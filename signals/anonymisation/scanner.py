@@ -1,11 +1,16 @@
-"""The scanner: finds personal data in a Dutch signal text.
+"""The scanner: finds personal data in a Dutch signal text, as people really type it.
 
-Structured identifiers are found by pattern and confirmed by their checksum where they have
-one (BSN: the 11-proef; IBAN: mod 97, both through python-stdnum). Names and addresses are
-found from their context (a form of address, initials, a street suffix before a house
-number) and from the Dutch name and street lists in :mod:`.lexicon`. Place names,
-organisation names, role titles, article numbers, counts and the dates of events are left
-alone.
+The text is normalised first (:mod:`.normalise`: every dash a hyphen, every space a space,
+invisible characters gone, look-alike letters plain), and the findings are mapped back onto
+the original. Structured identifiers are found by pattern in every grouping people use and
+confirmed by their checksum where they have one (BSN: the 11-proef; IBAN: mod 97, both
+through python-stdnum); numbers a spreadsheet made of them (a mobile number or a BSN without
+its leading 0) are found where nothing else explains them. Names and addresses are found from
+their context (a form of address or a function, initials, tussenvoegsels, a street suffix
+before a house number), in any case, from the Dutch name and street lists in :mod:`.lexicon`
+and from how common a word is in Dutch (a lower-case word after "mevrouw" is a name unless it
+is an ordinary word). Place names, organisation names, role titles, article numbers, counts,
+functional mailboxes and the dates of events are left alone.
 
 The scanner never logs, stores or raises with the text it scans.
 """
@@ -71,14 +76,13 @@ class Finding:
 # --- Structured identifiers ----------------------------------------------------------------------
 # The scanner reads the normalised text (see .normalise): every dash is "-", every space " ".
 
-# E-mail, also as people hide it from robots: "jan.jansen(at)gmail.com", "jan [at] gmail [dot]
-# com", "jan punt jansen apenstaartje gmail punt nl", "jan.jansen @ gmail.com".
-
 
 def _bracketed(words: str) -> str:
     return r"\s*[(\[{<]\s*(?:" + words + r")\s*[)\]}>]\s*"
 
 
+# E-mail, also as people hide it from robots: "jan.jansen(at)gmail.com", "jan [at] gmail [dot]
+# com", "jan punt jansen apenstaartje gmail punt nl", "jan.jansen @ gmail.com".
 _AT = r"(?:\s*@\s*|" + _bracketed("at|@|apenstaartje|a") + r"|\s+(?:at|apenstaartje)\s+)"
 _DOT = r"(?:\.|" + _bracketed(r"dot|punt|\.") + r"|\s+(?:dot|punt)\s+)"
 _EMAIL = re.compile(
