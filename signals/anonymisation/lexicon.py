@@ -28,7 +28,7 @@ TITLES = frozenset(
     _words(
         """
     meneer mijnheer mevrouw mevr mw mevr dhr hr heer mej mejuffrouw juffrouw jonkheer jhr dr
-    drs ir ing mr prof ds bc bacc kand lec dra familie fam wijlen
+    drs ir ing mr prof ds bc bacc kand lec dra familie fam gezin wijlen
     """
     )
 )
@@ -50,7 +50,8 @@ ROLE_TITLES = frozenset(
     buurman buurvrouw oom tante opa oma collega voorzitter secretaris ombudsman ombudsvrouw
     klachtencoördinator klachtbehandelaar tolk mantelzorger bewindvoerder curator voogd
     beleidsmedewerker beleidsadviseur adviseur contactpersoon woordvoerder wijkcoach
-    wijkconsulent jeugdconsulent leerplichtambtenaar schuldhulpverlener hulpverlener
+    wijkconsulent jeugdconsulent leerplichtambtenaar schuldhulpverlener hulpverlener klant
+    klanten meldster melder aanvrager gezin notulist
     """
     )
 )

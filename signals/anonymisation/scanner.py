@@ -139,7 +139,7 @@ _IBAN_LENGTHS = {
 # decided on its digit groups (see _NumberRun).
 _NUMBER_RUN = re.compile(
     r"(?<![\w+.,/-])(?:\+|\((?=0))?\d"
-    r"(?:\d|(?:\s?[-./]\s?|\s|\)\s?|\s?\(0\)\s?)(?=\d))*"
+    r"(?:\d|(?:\s?[-./]\s?|\s|\)\s?-?\s?|\s?\(0\)\s?)(?=\d))*"
 )
 _GROUP = re.compile(r"\d+")
 # A number glued to the word that says what it is: "bsn681036862", "tel:0612345678".
@@ -163,13 +163,19 @@ _BSN_WORDS = re.compile(
     r"[\s:.()-]*(?:(?:nr|nummer|is)\.?\s*)?$",
     re.IGNORECASE,
 )
+_BSN_MENTIONED = re.compile(r"\b(?:bsn|burgerservicenummer|sofinummer)", re.IGNORECASE)
+# A geographic number without its 0: the area code (10, 53, 111, 546…), then the rest.
+_AREA_CODE_WITHOUT_ZERO = re.compile(
+    r"^(?:10|13|15|20|23|24|26|30|33|35|36|38|40|43|45|46|50|53|55|58|7[0-9]|1[1-8]\d|"
+    r"2[2-9]\d|3[1-4]\d|4[1-9]\d|5[1-9]\d)[ -]\d{6,7}$"
+)
 # Dutch mobile numbers begin 061 to 065; the others begin with an area code.
 _MOBILE_WITHOUT_ZERO = re.compile(r"^6[1-5]\d{7}$")
 
 # Postcodes. In capitals "7511 AB" and "7511AB" are postcodes (SA, SD and SS are not issued).
 # In lower case "2024 en" is a year and a word: the two letters must not be a Dutch word or a
 # unit, and "7511-ab" and "7511ab" are taken as written.
-_POSTCODE = re.compile(r"(?<![\w-])([1-9]\d{3})( ?- ?| ?)([A-Za-z]{2})(?![\w-]|-\w)")
+_POSTCODE = re.compile(r"(?<![\w-])([1-9]\d{3})( {0,2}- ?| {0,2})([A-Za-z]{2})(?![\w-]|-\w)")
 _POSTCODE_WORDS = frozenset(
     _words(
         """
@@ -248,9 +254,13 @@ _BIRTH_DATE = re.compile(
     rf"({_DATE_OF_BIRTH}|(?:19|20)\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d))",
     re.IGNORECASE,
 )
+# What is "born" that is not a person.
+_NOT_BORN = re.compile(r"\b(?:idee|plan|initiatief|concept|gedachte|project)\b", re.I)
 # "(* 12-03-1980)", "* 12 maart 1980": the star of a date of birth.
 _STARRED_DATE = re.compile(rf"(?<![\w*])[*°]\s?({_DATE})", re.IGNORECASE)
 _DATE_IN_BRACKETS = re.compile(rf"\s*,?\s*\(\s*(?:geb\.?\s*|\*\s*)?({_DATE})\s*\)", re.IGNORECASE)
+# In a record a date right after a name is a date of birth: "Kowalska, J. - 1-mrt-1955".
+_DATE_IN_RECORD = re.compile(rf"\s?(?:[-,;|]|\s-\s)\s?({_DATE})(?=\s?(?:[-,;|]|$))", re.I)
 
 # --- Words ----------------------------------------------------------------------------------------
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -261,7 +271,7 @@ _HOUSE_NUMBER = re.compile(
     r"(?<![\w.,:/-])(?:(?:nr|no|nummer)\.?\s*)?"
     r"(\d{1,5})"
     r"(?:\s?-\s?\d{1,4}(?:-?[A-Za-z])?|\s?-\s?[A-Za-z]{1,3}|[A-Za-z]{1,2}\b"
-    r"|\s(?:hs|huis|bg|bel|beg|bov|boven|zw|rd|I{1,3}|IV|[A-Za-z])(?=[\s,.;)]|$))?"
+    r"|\s(?:hs|huis|bg|bel|beg|bov|boven|zw|rd|bis|I{1,3}|IV|[A-Za-z])(?=[\s,.;)]|$))?"
     r"(?![\w]|[.,:]\d|\s?%|\s?procent)"
 )
 _ORDINAL = re.compile(r"^\d{1,2}(?:e|ste|de)$", re.IGNORECASE)
@@ -299,12 +309,37 @@ _CAPITAL_PARTICLES = frozenset(
 )
 # Letters of names from other languages that Dutch words do not have (an ö or ü after a
 # vowel is the Dutch trema: coöperatie, reünie).
-_FOREIGN_LETTERS = re.compile(r"[çşğıİłńśźżćřšžčőűñ]|(?<![aeiouAEIOU])[öüÖÜ]")
-_INITIALS_AFTER = re.compile(r",?\s?(?:[A-Z]\.\s?){1,4}(?=[\s,;:)|]|$)")
+_FOREIGN_LETTERS = re.compile(r"[çşğıİłńśźżćřšžčőűñóąęÇŞĞŁŃŚŹŻĆŘŠŽČŐŰÑÓĄĘ]|(?<![aeiouAEIOU])[öüÖÜ]")
+# What stands between the names of a list or the fields of a record.
+_BESIDE_BEFORE = re.compile(r"(?:\s*[,;|/]\s*|\s+en\s+|\s+-\s+|\s*\(\s*)$")
+_BESIDE_AFTER = re.compile(r"(?:\s*[,;|/]\s*|\s+en\s+|\s+-\s+|\s*\)?\s*[,;|]\s*)")
+_INITIALS_AFTER = re.compile(r",?\s?(?:(?:[A-Z]\.\s?){1,4}(?=[\s,;:)|]|$)|[A-Z](?=\s?[;|]))")
+# A word before a name that makes it the name of an organisation or a thing.
+_ORGANISATION_ENDINGS = (
+    "stichting", "vereniging", "organisatie", "bedrijf", "firma", "aannemer", "aanbieder",
+    "corporatie", "molen", "hotel", "restaurant", "supermarkt", "winkel", "zwembad",
+    "sporthal", "theater", "museum", "school", "bibliotheek", "kerk", "fonds", "prijs",
+    "wijken", "wijk", "buurt", "straat", "plein", "zaal", "centrum", "kliniek", "praktijk",
+)  # fmt: skip
 _FOREIGN_PARTICLES = frozenset(_words("el al ben bin abu da dos du le la von"))
 _PLACE_PEOPLE = frozenset(
     _words("inwoners inwoner bewoners bewoner wijk wijken buurt buurten dorp kern stadsdeel")
 )
+
+
+def _initials_after(text: str, position: int) -> re.Match | None:
+    """Initials after a surname ("Bos, H.A.", "Boukhari F."), not the initials that begin the
+    next name of a list ("de Haan, P. Smit")."""
+    match = _INITIALS_AFTER.match(text, position)
+    if match is None or not match.group().strip(" ,"):
+        return None
+    rest = text[match.end() :].lstrip()
+    following = _WORD.match(rest)
+    if following and (following.group()[0].isupper() or following.group().lower() in INTERFIXES):
+        return None
+    return match
+
+
 _CELL_END = re.compile(r"\s*(?:\||;|\t)")
 _ROLE_IN_BRACKETS = re.compile(r"\s*\(\s*(\w+)")
 # Endings that make a name a street's ("Vincent van Goghstraat"); "-hof", "-kamp" or "-es" end
@@ -323,6 +358,14 @@ _IDIOMS = re.compile(
     r"jan rap en (?:zijn|z'n) maat|klaas vaak|jantje lacht|piet snot)\b",
     re.IGNORECASE,
 )
+
+
+def _is_street_name(lower: str) -> bool:
+    """A word that names a street beyond doubt ("Brugstraat", "Stationsweg"), where a name might
+    stand: "-hof", "-kamp" or "-es" end surnames as often (Hulshof, Veldkamp, Yohannes)."""
+    return any(
+        lower.endswith(ending) and len(lower) > len(ending) + 2 for ending in _STREET_ENDINGS
+    )
 
 
 def _is_street_word(lower: str) -> bool:
@@ -425,8 +468,12 @@ class _NumberRun:
             return 9 <= len(international) <= 15 and international[0] != "0"
         if digits[0] == "0":
             return len(digits) == 10 and digits[1] != "0"
+        if len(digits) == 11 and digits.startswith("316"):
+            return True  # "31612345678": +31 6…, the plus lost in a spreadsheet
         if len(digits) != 9:
             return False
+        if group_count == 2 and _AREA_CODE_WITHOUT_ZERO.match(span):
+            return True  # "53 4312877": an area code and a number, without the 0
         # A number a spreadsheet kept without its leading 0 ("612345678"), or one written
         # so after a word that says it is a telephone number.
         keyword = bool(_PHONE_WORDS.search(before))
@@ -436,13 +483,19 @@ class _NumberRun:
             return True
         return (keyword or self.whole) and digits[0] in "1234579"
 
+    def _in_cell(self, groups: list) -> bool:
+        """The number fills a cell of a row: "| 21138321 |", ";21138321;"."""
+        before = self.text[: groups[0][0]].rstrip(" ")
+        after = self.text[groups[-1][1] :].lstrip(" ")
+        return before[-1:] in ("|", ";", "\t") and after[:1] in ("|", ";", "\t", "")
+
     def _bsn(self, digits: str, groups: list, before: str) -> bool:
         if len(groups) > 4 or (len(groups) > 1 and min(len(g[2]) for g in groups) < 2):
             return False
         if len(digits) == 8:
-            # A spreadsheet drops the leading 0 of a BSN: only where the text says it is one,
-            # or the whole text is this number.
-            if not (self.whole or _BSN_WORDS.search(before)):
+            # A spreadsheet drops the leading 0 of a BSN: only where the text speaks of BSNs,
+            # in a cell of a table row, or where the whole text is this number.
+            if not (self.whole or _BSN_MENTIONED.search(self.text) or self._in_cell(groups)):
                 return False
             digits = "0" + digits
         return len(digits) == 9 and bsn_number.is_valid(digits)
@@ -480,9 +533,88 @@ class Scanner:
         addresses = self._addresses(text)
         candidates += addresses
         names = self._names(text, addresses)
+        names += self._names_beside(text, _resolve(candidates + names), names)
         candidates += names
         candidates += self._dates_after_names(text, names)
         return _resolve(candidates)
+
+    def _names_beside(self, text: str, found: tuple[Finding, ...], names: list) -> list:
+        """In a list or a record a name stands beside other personal data: "Benali, Azzouzi,
+        van Leeuwen", "Ramkisoen en Pieterse", "Chaouch, Kuipersdijk 31-1, 0650123987". A
+        word that looks like a surname there is one, even where it is a place as well."""
+        tokens = self._tokens(text)
+        added: list[Finding] = []
+        spans = sorted(found, key=lambda finding: finding.start)
+        for _ in range(3):  # a chain of names, one beside the other
+            new = []
+            for index, token in enumerate(tokens):
+                if not token.cap or token.initial:
+                    continue
+                if any(f.start < token.end and token.start < f.end for f in spans):
+                    continue
+                first = index
+                while (
+                    first > 0
+                    and tokens[first - 1].lower in INTERFIXES
+                    and not (tokens[first - 1].cap and first - 1 != index - 1)
+                ):
+                    if not self._joined(text, tokens[first - 1], tokens[first]):
+                        break
+                    first -= 1
+                if not self._beside_name_word(token, particles=first < index):
+                    continue
+                last = index
+                if (
+                    last + 1 < len(tokens)
+                    and text[tokens[last].end : tokens[last + 1].start] == "-"
+                    and tokens[last + 1].cap
+                ):
+                    last += 1  # "Kaya-Aydin"
+                initials = _initials_after(text, tokens[last].end)
+                start, end = self._span(tokens, first, last, text)
+                if initials:
+                    end = initials.end()
+                    while end > start and text[end - 1] in " ,":
+                        end -= 1
+                before, after = text[:start], text[end:]
+                left = _BESIDE_BEFORE.search(before)
+                right = _BESIDE_AFTER.match(after)
+                touches = (left and any(f.end == left.start() for f in spans)) or (
+                    right and any(f.start == end + right.end() for f in spans)
+                )
+                if touches:
+                    new.append(Finding(NAAM, start, end))
+            if not new:
+                break
+            added += new
+            spans = sorted([*spans, *new], key=lambda finding: finding.start)
+        return added
+
+    def _beside_name_word(self, token: _Token, *, particles: bool) -> bool:
+        lexicon = self.lexicon
+        lower = token.lower
+        if lower in lexicon.trade_words or lower in INTERFIXES or lower in MONTHS:
+            return False
+        if lexicon.is_surname(lower) and (particles or not lexicon.is_place(lower)):
+            return not lexicon.is_common(lower) or particles
+        if _FOREIGN_LETTERS.search(token.text):
+            return lexicon.zipf(lower) == 0 and not lexicon.is_place(lower)
+        return self._unknown_name_like(token.text) and lexicon.zipf(lower) < 3
+
+    def _shouted_name(self, word: str) -> bool:
+        """A name in capitals ("ANNA DE JONG-SMIT", "S.BOUZID"), not an abbreviation (AVG,
+        WMO, DPIA) or a shouted word (LET OP, BELANGRIJK)."""
+        if len(word) < 3 or not word.isupper():
+            return False
+        lexicon = self.lexicon
+        lower = word.lower()
+        if lower in lexicon.trade_words or lower in _STOP_WORDS or lower in INTERFIXES:
+            return False
+        if lexicon.is_first_name(lower) or lexicon.is_surname(lower):
+            return not lexicon.is_place(lower) and lexicon.zipf(lower) < 5.5
+        if _FOREIGN_LETTERS.search(word):
+            return lexicon.zipf(lower) == 0
+        return len(word) >= 5 and lexicon.zipf(lower) == 0 and not lexicon.is_ordinary(lower)
 
     # --- structured identifiers -----------------------------------------------------------
     def _emails(self, text: str) -> list[Finding]:
@@ -564,12 +696,28 @@ class Scanner:
                 # two letters are a postcode's only if no word has them, and, apart from
                 # "7511ab" and "7511-ab", only where a place, the end of the text or the word
                 # postcode says so.
-                if letters.lower() in _POSTCODE_WORDS:
-                    continue
-                if separator == " " and not self._postcode_context(text, match):
+                followed_by_place = self._place_follows(text, match.end())
+                if letters.lower() in _POSTCODE_WORDS and not (
+                    followed_by_place and text[: match.start()].rstrip()[-1:] in ("", ",", ":")
+                ):
+                    continue  # "Plein 1944 in Nijmegen"; but "Voorstraat 8, 3311 er Dordrecht"
+                if (
+                    separator.strip() == ""
+                    and separator
+                    and not (followed_by_place or self._postcode_context(text, match))
+                ):
                     continue
             found.append(Finding(POSTCODE, match.start(), match.end()))
         return found
+
+    def _place_follows(self, text: str, position: int) -> bool:
+        following = _WORD.match(text[position:].lstrip())
+        if following is None or text[position : position + 1] != " ":
+            return False
+        word = following.group()
+        return self.lexicon.is_place(word) and (
+            word[0].isupper() or self.lexicon.zipf(word) < 3.5  # not "een" (a village too)
+        )
 
     def _postcode_context(self, text: str, match: re.Match) -> bool:
         if _POSTCODE_WORD_BEFORE.search(text, max(0, match.start() - 30), match.start()):
@@ -583,17 +731,20 @@ class Scanner:
         )
 
     def _birth_dates(self, text: str) -> list[Finding]:
-        return [
-            Finding(GEBOORTEDATUM, match.start(1), match.end(1))
-            for pattern in (_BIRTH_DATE, _STARRED_DATE)
-            for match in pattern.finditer(text)
-        ]
+        found = []
+        for pattern in (_BIRTH_DATE, _STARRED_DATE):
+            for match in pattern.finditer(text):
+                sentence = text[: match.start()].rsplit(".", 1)[-1]
+                if pattern is _BIRTH_DATE and _NOT_BORN.search(sentence):
+                    continue  # "het idee werd geboren op 12 mei": an idea, not a person
+                found.append(Finding(GEBOORTEDATUM, match.start(1), match.end(1)))
+        return found
 
     def _dates_after_names(self, text: str, names: list[Finding]) -> list[Finding]:
         """``Jan de Vries (12-03-1985)``: a date in brackets right after a name."""
         found = []
         for name in names:
-            match = _DATE_IN_BRACKETS.match(text, name.end)
+            match = _DATE_IN_BRACKETS.match(text, name.end) or _DATE_IN_RECORD.match(text, name.end)
             if match:
                 found.append(Finding(GEBOORTEDATUM, match.start(1), match.end(1)))
         return found
@@ -717,7 +868,8 @@ class Scanner:
                 text=word,
                 start=match.start(),
                 end=match.end(),
-                cap=word[0].isupper() and not (len(word) > 1 and word.isupper()),
+                cap=(word[0].isupper() and not (len(word) > 1 and word.isupper()))
+                or self._shouted_name(word),
                 initial=initial,
                 sentence_start=sentence_start,
                 lower_initial=dotted and word.islower(),
@@ -810,7 +962,7 @@ class Scanner:
                 and lexicon.is_surname(tokens[index + 1].text)
                 and not lexicon.is_first_name(tokens[index + 1].text)
                 and not lexicon.is_ordinary(tokens[index + 1].text)
-                and not _is_street_word(tokens[index + 1].lower)
+                and not _is_street_name(tokens[index + 1].lower)
             ):
                 # "volgens de Vries", "met van Dijk"
                 start_index = index
@@ -853,7 +1005,9 @@ class Scanner:
         if token.initial or token.lower in INTERFIXES:
             return True
         if lexicon.is_first_name(token.text) or lexicon.is_surname(token.text):
-            return not lexicon.is_common(token.text)
+            # A capitalised word in the middle of a Dutch sentence is a name, even one that
+            # is also a word ("voorzitter Groen"), but not a word of the trade or a place.
+            return token.lower not in lexicon.trade_words and not lexicon.is_place(token.text)
         return self._unknown_name_like(token.text) and lexicon.zipf(token.text) < 3
 
     def _surname_after_particles(self, token: _Token) -> bool:
@@ -865,7 +1019,7 @@ class Scanner:
             lexicon.is_surname(lower)
             and lower not in lexicon.trade_words
             and not lexicon.is_place(lower)
-            and not _is_street_word(lower)
+            and not _is_street_name(lower)
         )
 
     def _lower_name_word(self, token: _Token, *, strict: bool, particles: bool) -> bool:
@@ -877,6 +1031,8 @@ class Scanner:
         if lower in MONTHS or lower in PLACE_NOUNS or lower in INTERFIXES:
             return False
         zipf = lexicon.zipf(lower)
+        if lower.endswith("t") and lexicon.zipf(lower[:-1]) >= 3:
+            return False  # a verb: "de ombudsman verwijst", "mevrouw stelt"
         if lexicon.is_surname(lower) or lexicon.is_first_name(lower):
             if particles:  # "van der berg", "de vries": the particles say it is a name
                 return zipf < 5.0 or lower in PARTICLE_SURNAMES  # "de groot", "de jong"
@@ -892,7 +1048,7 @@ class Scanner:
             and len(lower) > 2
             and not lower.endswith(_VERB_ENDINGS)
             and not lower.endswith(NOUN_SUFFIXES)
-            and not _is_street_word(lower)
+            and not _is_street_name(lower)
             and not lexicon.is_ordinary(lower)
         )
 
@@ -949,7 +1105,7 @@ class Scanner:
             if probe >= count or not self._joined(text, left, tokens[probe]):
                 break
             candidate = tokens[probe]
-            if self._blocked(candidate, blocked) or _is_street_word(candidate.lower):
+            if self._blocked(candidate, blocked) or _is_street_name(candidate.lower):
                 break  # "de vries van de Dorpsstraat"
             if candidate.lower in self.lexicon.trade_words:
                 break
@@ -996,7 +1152,7 @@ class Scanner:
             return (
                 token.lower not in lexicon.trade_words
                 and not lexicon.is_place(token.text)
-                and not _is_street_word(token.lower)
+                and not _is_street_name(token.lower)
             )
         return self._unknown_name_like(token.text) and lexicon.zipf(token.text) < 3
 
@@ -1019,16 +1175,25 @@ class Scanner:
         word = tokens[position]
         if not word.cap or self._blocked(word, blocked):
             return None
-        if self._after_locative(tokens, index) or self._after_place_people(tokens, index):
-            return None  # "in Heechterp-Schieringen", "inwoners van Malburgen-Oost"
-        initials = _INITIALS_AFTER.match(text, word.end)
+        if (
+            self._after_locative(tokens, index)
+            or self._after_place_people(tokens, index)
+            or (index > 0 and tokens[index - 1].lower in PLACE_NOUNS)
+        ):
+            return None  # "in Heechterp-Schieringen", "inwoners van Malburgen", "wijk Velve"
+        initials = _initials_after(text, word.end)
         if position > index:
             # "Van Dongen", "El Khatib": after capitalised tussenvoegsels a surname of the lists
             # ("De Smidse", "De Wâlden" are a hall and a region), or after "El", "Al", "Ben"
             # one that is no Dutch word ("El Khatib", "Al-Khatib").
             particle = tokens[index].lower
             if not (
-                (lexicon.is_surname(word.text) and word.lower not in lexicon.trade_words)
+                (
+                    lexicon.is_surname(word.text)
+                    and word.lower not in lexicon.trade_words
+                    and not lexicon.is_common(word.text)  # "De Hoop" is a mill
+                    and not lexicon.is_first_name(word.text)  # "De Albert Heijn"
+                )
                 or (
                     particle in _FOREIGN_PARTICLES
                     and lexicon.zipf(word.text) == 0
@@ -1040,9 +1205,8 @@ class Scanner:
         else:
             foreign = (
                 _FOREIGN_LETTERS.search(word.text) is not None
-                and lexicon.zipf(word.text) == 0
-                and not lexicon.is_place(word.text)
-            )
+                or (word.text.isupper() and len(word.text) >= 5)  # "De klacht van SEWDIEN"
+            ) and (lexicon.zipf(word.text) == 0 and not lexicon.is_place(word.text))
             listed = initials is not None and lexicon.is_surname(word.text)  # "Bos, H.A."
             if not listed and (
                 lexicon.is_ordinary(word.text) or not (foreign or self._surname_like(word))
@@ -1058,10 +1222,10 @@ class Scanner:
         ):
             end += 1
         after = text[tokens[end].end :]
-        initials = _INITIALS_AFTER.match(after)
+        initials = _initials_after(text, tokens[end].end)
         if initials:
             last = end
-            while last + 1 < count and tokens[last + 1].start < tokens[end].end + initials.end():
+            while last + 1 < count and tokens[last + 1].start < initials.end():
                 last += 1
             return last
         if foreign or position > index or end > position:
@@ -1088,20 +1252,51 @@ class Scanner:
             and self._joined(text, tokens[last], nxt)
         )  # "Catharina Ziekenhuis", "Amalia Kinderziekenhuis", "Johan Cruijff ArenA"
         # A street named after a person is a street: "Vincent van Goghstraat".
-        last_word = tokens[last].lower
-        street = any(
-            last_word.endswith(ending) and len(last_word) > len(ending) + 2
-            for ending in _STREET_ENDINGS
-        )
+        street = _is_street_name(tokens[last].lower)
         # "mevrouw Y", "Mevrouw A.": a letter for a person is how reports anonymise.
         pseudonym = first == last and len(tokens[first].text) == 1
-        return not (institution or street or pseudonym)
+        # "het Van der Valk-hotel", "HACCP-certificaat": a name in a compound is a thing.
+        compound = (
+            nxt is not None
+            and text[tokens[last].end : nxt.start] == "-"
+            and nxt.text[0].islower()
+            and nxt.lower not in INTERFIXES
+        )
+        # "stichting Jantje Beton", "korenmolen De Hoop", "zorgorganisatie Pieter van Foreest".
+        organisation = first > 0 and (
+            tokens[first - 1].lower in PLACE_NOUNS
+            or tokens[first - 1].lower.endswith(_ORGANISATION_ENDINGS)
+        )
+        return not (institution or street or pseudonym or compound or organisation)
 
     def _span(self, tokens: list[_Token], first: int, last: int, text: str) -> tuple[int, int]:
+        # Lower-case tussenvoegsels right before the surname belong to it: "ter Horst, H.",
+        # "van 't Hek".
+        single = first == last  # a surname alone, without its given name or initials
+        while (
+            single
+            and first > 0
+            and not self.lexicon.is_first_name(tokens[first].text)  # "de Albert Heijn"
+            and (len(tokens[first - 1].text) > 1 or tokens[first - 1].lower == "t")
+            and tokens[first - 1].lower in INTERFIXES
+            and not tokens[first - 1].cap
+            and tokens[first - 1].lower not in LOOSE_PARTICLES
+            and self._joined(text, tokens[first - 1], tokens[first])
+            and not (first - 1 > 0 and self._is_title(tokens, first - 2, text))
+        ):
+            first -= 1
         start = tokens[first].start
         if tokens[first].lower == "t" and text[start - 1 : start] == "'":
             start -= 1  # "'t Hart"
-        return start, self._end(tokens, last)
+        end = self._end(tokens, last)
+        if not tokens[last].initial:
+            # Initials after the surname, as lists write them: "Doğan, E.", "Boukhari F.".
+            initials = _initials_after(text, end)
+            if initials and initials.group().strip(" ,"):
+                end = initials.end()
+                while text[end - 1] in " ,":
+                    end -= 1
+        return start, end
 
     @staticmethod
     def _end(tokens: list[_Token], index: int) -> int:
@@ -1117,11 +1312,11 @@ class Scanner:
             return index > 0 and (tokens[index - 1].lower, lower) in TITLE_PAIRS
         if lower not in TITLES:
             return False
-        if lower in ("familie", "fam") and not tokens[index + 1].cap:
+        if lower in ("familie", "fam", "gezin") and not tokens[index + 1].cap:
             return False
         nxt = tokens[index + 1]
         gap = text[token.end : nxt.start]
-        return gap.strip() in ("", ".")
+        return gap.strip() in ("", ".", "'", ".'")  # "mevrouw 't Hart"
 
     def _joined(self, text: str, left: _Token, right: _Token, loose: bool = False) -> bool:
         """Whether two words stand together in a name (a space or a hyphen between them)."""
@@ -1191,7 +1386,7 @@ class Scanner:
         if first:
             return True
         if lexicon.is_surname(word):
-            return not token.sentence_start and not _is_street_word(token.lower)
+            return not token.sentence_start and not _is_street_name(token.lower)
         # Two unknown capitalised words ("Dariusz Lewandowski"): names that no Dutch list has,
         # unless they look like an organisation or a place. At the start of a sentence only
         # as an apposition: "Mehret Habte, 6825 ER Arnhem".
@@ -1234,7 +1429,7 @@ class Scanner:
             and not self.lexicon.is_ordinary(word)
             and not lower.endswith(NOUN_SUFFIXES)
             and not lower.endswith(_INSTITUTION_ENDINGS)
-            and not _is_street_word(lower)
+            and not _is_street_name(lower)
         )
 
     def _surname_after(self, tokens, index, text, previous) -> tuple[int, bool] | None:
@@ -1256,7 +1451,7 @@ class Scanner:
         # the same name (Oosterveld, Van Dam); words of the trade and institutions are not.
         if token.lower in self.lexicon.trade_words or token.lower in INSTITUTIONS:
             return None
-        if _is_street_word(token.lower):
+        if _is_street_name(token.lower):
             return None  # "De Van Welderenstraat"
         particles = [tokens[i].lower for i in range(index, position)]
         if len(particles) == 1 and particles[0] in LOOSE_PARTICLES:
