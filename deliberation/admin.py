@@ -5,10 +5,15 @@ the frozen content), so the admin shows them read-only."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from signals.admin import GuardedAdminMixin
+
 from .models import Beraad, Recommendation, Theme, ThemeEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(GuardedAdminMixin, admin.ModelAdmin):
+    """Read-only; guarded all the same (signals.admin.GuardedAdminMixin), should a change
+    ever be allowed here."""
+
     def has_add_permission(self, request, obj=None):
         return False
 

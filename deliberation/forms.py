@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from signals.forms import DateInput
+from signals.guard import GuardedFormField, GuardedFormMixin
 from signals.models import OrganisationUnit, OversightBody
 
 from .models import (
@@ -42,7 +43,7 @@ def _helper(*fields) -> FormHelper:
     return helper
 
 
-class BeraadForm(forms.ModelForm):
+class BeraadForm(GuardedFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -119,7 +120,7 @@ class BeraadForm(forms.ModelForm):
         pass  # the services validate and save
 
 
-class ThemeForm(forms.ModelForm):
+class ThemeForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         formfield_callback = limited_text
         model = Theme
@@ -155,14 +156,18 @@ class TagForm(forms.Form):
     )
 
 
-class NewThemeTagForm(forms.Form):
+class NewThemeTagForm(GuardedFormMixin, forms.Form):
+    """The workspace's field that tags a signal with a new theme (rendered by hand in
+    deliberation/includes/signal_tags.html, with the findings panel when the name holds
+    personal data)."""
+
     inclusion = forms.IntegerField(widget=forms.HiddenInput)
-    name = forms.CharField(max_length=120, label=_("Theme"))
+    name = GuardedFormField(max_length=120, label=_("Theme"))
 
 
-class AnalysisForm(forms.Form):
+class AnalysisForm(GuardedFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    text = forms.CharField(
+    text = GuardedFormField(
         label=_("Analysis"),
         required=False,
         max_length=TEXT_MAX_LENGTH,
@@ -185,7 +190,7 @@ class AnalysisForm(forms.Form):
         self.helper = _helper()
 
 
-class RecommendationForm(forms.ModelForm):
+class RecommendationForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         formfield_callback = limited_text
         model = Recommendation
@@ -217,7 +222,7 @@ class RecommendationForm(forms.ModelForm):
         pass
 
 
-class ResponseForm(forms.ModelForm):
+class ResponseForm(GuardedFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:

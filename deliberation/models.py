@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rodedraden.accounts.models import Role
+from signals.guard import GuardedCharField, GuardedTextField
 from signals.models import Membership, OrganisationUnit, OversightBody, Signal
 
 
@@ -60,7 +61,7 @@ class BeraadQuerySet(models.QuerySet):
 class Beraad(models.Model):
     """A rode-dradenberaad: a session of the bodies, twice a year, over a period."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = GuardedCharField(_("title"), max_length=200)
     season = models.CharField(_("season"), max_length=10, choices=Season.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     date = models.DateField(_("date of the meeting"))
@@ -77,14 +78,14 @@ class Beraad(models.Model):
         limit_choices_to={"role": Role.CHAIR},
         verbose_name=_("chair"),
     )
-    agenda = models.TextField(_("agenda"), blank=True)
-    attendance = models.TextField(
+    agenda = GuardedTextField(_("agenda"), blank=True)
+    attendance = GuardedTextField(
         _("attendance"),
         blank=True,
         help_text=_("Who took part, by role and body (for example: secretaris rekenkamer)."),
     )
-    minutes = models.TextField(_("minutes"), blank=True)
-    summary = models.TextField(
+    minutes = GuardedTextField(_("minutes"), blank=True)
+    summary = GuardedTextField(
         _("summary"), blank=True, help_text=_("The chair's summary, at the top of the memo.")
     )
     min_bodies = models.PositiveSmallIntegerField(
@@ -234,8 +235,8 @@ class ThemeQuerySet(models.QuerySet):
 class Theme(models.Model):
     """A theme of the catalogue, shared by every session: what signals can have in common."""
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    name = GuardedCharField(_("name"), max_length=120, unique=True)
+    description = GuardedTextField(_("description"), blank=True)
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -274,8 +275,8 @@ class ThemeEvent(models.Model):
         Theme, on_delete=models.CASCADE, related_name="events", verbose_name=_("theme")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    old_value = models.TextField(_("old value"), blank=True)
-    new_value = models.TextField(_("new value"), blank=True)
+    old_value = GuardedTextField(_("old value"), blank=True)
+    new_value = GuardedTextField(_("new value"), blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -357,7 +358,7 @@ class Analysis(models.Model):
     theme = models.ForeignKey(
         Theme, on_delete=models.PROTECT, related_name="analyses", verbose_name=_("theme")
     )
-    text = models.TextField(_("analysis"), blank=True)
+    text = GuardedTextField(_("analysis"), blank=True)
     examples = models.ManyToManyField(
         BeraadSignal, blank=True, related_name="+", verbose_name=_("example signals")
     )
@@ -421,7 +422,7 @@ class Recommendation(models.Model):
     theme = models.ForeignKey(
         Theme, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("theme")
     )
-    text = models.TextField(_("recommendation"))
+    text = GuardedTextField(_("recommendation"))
     addressee = models.CharField(_("addressee"), max_length=20, choices=Addressee.choices)
     directorate = models.ForeignKey(
         OrganisationUnit,
@@ -434,15 +435,15 @@ class Recommendation(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     # The organisation's response and the follow-up.
     response = models.CharField(_("response"), max_length=20, choices=Response.choices, blank=True)
-    response_reason = models.TextField(_("reason"), blank=True)
-    owner = models.CharField(
+    response_reason = GuardedTextField(_("reason"), blank=True)
+    owner = GuardedCharField(
         _("owner"),
         max_length=150,
         blank=True,
         help_text=_("Who sees to it, by role or unit (for example: directeur Sociaal domein)."),
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
-    progress = models.TextField(_("progress"), blank=True)
+    progress = GuardedTextField(_("progress"), blank=True)
     status = models.CharField(
         _("status"),
         max_length=20,

@@ -394,6 +394,12 @@ def intake_complete(*, beraad: Beraad, body: OversightBody, user: User) -> Intak
 
 
 # --- Themes ----------------------------------------------------------------------------------
+def _history(value: str) -> str:
+    """A former name or description for the theme's history, redacted: it may have been
+    saved before the guard was (a rename that removes a name must not fail on its history)."""
+    return ThemeEvent._meta.get_field("old_value").redact_personal_data(value)
+
+
 def _unique_name(name: str, *, exclude: Theme | None = None) -> str:
     name = " ".join(name.split())
     if not name:
@@ -429,14 +435,18 @@ def theme_update(*, theme: Theme, user: User, name: str, description: str) -> Th
     name = _unique_name(name, exclude=theme)
     if name != theme.name:
         ThemeEvent.objects.create(
-            theme=theme, kind=ThemeEvent.Kind.RENAMED, old_value=theme.name, new_value=name, by=user
+            theme=theme,
+            kind=ThemeEvent.Kind.RENAMED,
+            old_value=_history(theme.name),
+            new_value=name,
+            by=user,
         )
         theme.name = name
     if description.strip() != theme.description:
         ThemeEvent.objects.create(
             theme=theme,
             kind=ThemeEvent.Kind.DESCRIBED,
-            old_value=theme.description,
+            old_value=_history(theme.description),
             new_value=description.strip(),
             by=user,
         )
@@ -475,7 +485,9 @@ def theme_merge(*, source: Theme, target: Theme, user: User) -> Theme:
             analysis.theme = target
             analysis.save(update_fields=["theme", "updated_at"])
             continue
-        existing.text = "\n\n".join(part for part in (existing.text, analysis.text) if part)
+        merged = "\n\n".join(part for part in (existing.text, analysis.text) if part)
+        # Texts saved before the guard may hold personal data: the merge replaces it.
+        existing.text = Analysis._meta.get_field("text").redact_personal_data(merged)
         existing.version += 1
         existing.save(update_fields=["text", "version", "updated_at"])
         existing.examples.add(*analysis.examples.all())
@@ -492,15 +504,15 @@ def theme_merge(*, source: Theme, target: Theme, user: User) -> Theme:
     ThemeEvent.objects.create(
         theme=source,
         kind=ThemeEvent.Kind.MERGED,
-        old_value=source.name,
-        new_value=target.name,
+        old_value=_history(source.name),
+        new_value=_history(target.name),
         by=user,
     )
     ThemeEvent.objects.create(
         theme=target,
         kind=ThemeEvent.Kind.MERGED,
-        old_value=source.name,
-        new_value=target.name,
+        old_value=_history(source.name),
+        new_value=_history(target.name),
         by=user,
     )
     return target
@@ -547,6 +559,8 @@ def tag_with_new_theme(*, beraad: Beraad, inclusion: BeraadSignal, user: User, n
     that name)."""
     _taggable(beraad, user)
     name = " ".join(name.split())
+    # Before the name is looked up: a query with personal data in it would reach the SQL log.
+    ensure_no_personal_data({"name": name})
     theme = Theme.objects.filter(name__iexact=name).first()
     if theme is None:
         try:

@@ -28,7 +28,7 @@ from rodedraden.accounts.models import Role
 from rodedraden.conflicts import refuse_stale_save
 from rodedraden.pagecache.pages import cached_page
 from rodedraden.pagination import PaginationMixin, paginate
-from signals.guard import PersonalDataFound
+from signals.guard import PersonalDataFound, add_personal_data
 
 from . import selectors, services
 from .forms import (
@@ -51,10 +51,10 @@ private_post = method_decorator(sensitive_post_parameters(), name="dispatch")
 
 
 def add_errors(form, error: ValidationError) -> None:
-    """A refusal of a service, shown at the fields it names (or above the form)."""
+    """A refusal of a service, shown at the fields it names (or above the form); personal
+    data also in the form's findings panel, with the proposed redaction."""
     if isinstance(error, PersonalDataFound):
-        for field, message in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, message)
+        add_personal_data(form, error)
         return
     if hasattr(error, "error_dict"):
         for field, messages_ in error.message_dict.items():
@@ -63,6 +63,12 @@ def add_errors(form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def say_if_redacted(request, form) -> None:
+    """After a save with the proposed redaction accepted: say that placeholders went in."""
+    if getattr(form, "redacted", False):
+        messages.info(request, _("Personal data was replaced by placeholders."))
 
 
 class BeraadMixin:
@@ -129,6 +135,7 @@ class BeraadCreateView(RoleRequiredMixin, FormView):
             add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The beraad was planned."))
+        say_if_redacted(self.request, form)
         return redirect(beraad)
 
     def form_invalid(self, form):
@@ -192,6 +199,7 @@ class BeraadUpdateView(RoleRequiredMixin, BeraadMixin, FormView):
             add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Your changes were saved."))
+        say_if_redacted(self.request, form)
         return redirect(self.beraad)
 
     def form_invalid(self, form):
@@ -443,6 +451,7 @@ class TagView(WorkspaceMixin, View):
     without JavaScript: back to the workspace)."""
 
     http_method_names = ["post"]
+    form = None  # a form whose findings the answer shows (TagNewThemeView)
 
     def post(self, request, *args, **kwargs):
         beraad = self.get_beraad()
@@ -453,6 +462,8 @@ class TagView(WorkspaceMixin, View):
             error = " ".join(refusal.messages)
         except PermissionDenied:
             raise Http404 from None
+        if not request.htmx and self.form is not None and self.form.findings:
+            return self.findings_page(beraad)
         if not request.htmx:  # htmx shows the change in place; a reload says it
             if error:
                 messages.error(request, error)
@@ -470,8 +481,13 @@ class TagView(WorkspaceMixin, View):
             "matrix": selectors.matrix(beraad),
             "error": error,
             "oob": True,
+            "new_theme_form": self.form,
         }
         return TemplateResponse(request, "deliberation/includes/tag_response.html", context)
+
+    def findings_page(self, beraad):
+        """Without JavaScript: the form with its findings panel, on a page of its own."""
+        raise NotImplementedError
 
     def inclusion(self, beraad, pk) -> BeraadSignal:
         try:
@@ -502,20 +518,50 @@ class TagView(WorkspaceMixin, View):
         return inclusion
 
 
+# The name may hold personal data: it stays out of error reports and caches.
+@private_post
+@no_store
 class TagNewThemeView(TagView):
+    """Tag a signal with a new theme. A name with personal data is refused with the findings
+    panel (in the fragment, or without JavaScript on a page of its own); accepting the
+    proposed redaction tags the signal with the redacted name."""
+
+    # Refusals that say themselves what is wrong; for the others, one message.
+    OWN_MESSAGES = ("personal_data", "control_characters", "mixed_scripts")
+
     def apply(self, beraad, request) -> BeraadSignal:
-        form = NewThemeTagForm(request.POST)
         inclusion = self.inclusion(beraad, request.POST.get("inclusion"))
+        self.inclusion_refused = inclusion
+        # Ids of its own: every signal of the workspace has this form.
+        self.form = form = NewThemeTagForm(request.POST, auto_id=f"new-theme-{inclusion.pk}-%s")
         if not form.is_valid():
+            if any(form.has_error("name", code) for code in self.OWN_MESSAGES):
+                raise ValidationError(form.errors["name"])
             raise ValidationError(_("Type the name of a theme (at most 120 characters)."))
-        theme = services.tag_with_new_theme(
-            beraad=beraad, inclusion=inclusion, user=request.user, name=form.cleaned_data["name"]
-        )
+        try:
+            theme = services.tag_with_new_theme(
+                beraad=beraad,
+                inclusion=inclusion,
+                user=request.user,
+                name=form.cleaned_data["name"],
+            )
+        except PersonalDataFound as error:
+            form.add_personal_data(error)
+            raise
         self.done = _("“%(signal)s” now has the theme “%(theme)s”.") % {
             "theme": theme.name,
             "signal": inclusion.signal.title,
         }
+        if form.redacted:
+            self.done += " " + _("Personal data in the name was replaced by placeholders.")
         return inclusion
+
+    def findings_page(self, beraad):
+        return TemplateResponse(
+            self.request,
+            "deliberation/new_theme_form.html",
+            {"beraad": beraad, "inclusion": self.inclusion_refused, "form": self.form},
+        )
 
 
 # --- A rode draad: analysis and recommendations -------------------------------------------------
@@ -609,6 +655,7 @@ class RodeDraadView(WorkspaceMixin, TemplateView):
                 add_errors(form, error)
             else:
                 messages.success(request, _("The analysis was saved."))
+                say_if_redacted(request, form)
                 return redirect(request.path)
         messages.error(request, _("The analysis was not saved: see what is marked below."))
         return self.render_to_response(self.get_context_data(analysis_form=form))
@@ -629,6 +676,7 @@ class RodeDraadView(WorkspaceMixin, TemplateView):
                 add_errors(form, error)
             else:
                 messages.success(request, _("The recommendation was added."))
+                say_if_redacted(request, form)
                 return redirect(request.path)
         messages.error(request, _("The recommendation was not added: see what is marked below."))
         return self.render_to_response(self.get_context_data(recommendation_form=form))
@@ -719,6 +767,7 @@ class ThemeListView(RoleRequiredMixin, FormView):
             add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The theme “%(name)s” was added.") % {"name": theme})
+        say_if_redacted(self.request, form)
         return redirect("deliberation:theme-list")
 
     def form_invalid(self, form):
@@ -796,6 +845,7 @@ class ThemeDetailView(RoleRequiredMixin, TemplateView):
                 add_errors(form, error)
             else:
                 messages.success(request, _("The theme was saved."))
+                say_if_redacted(request, form)
                 return redirect(theme)
         messages.error(request, _("The theme was not saved: see what is marked below."))
         return self.render_to_response(self.get_context_data(form=form))
@@ -889,6 +939,7 @@ class RecommendationDetailView(RoleRequiredMixin, FormView):
         except PermissionDenied:
             raise Http404 from None
         messages.success(self.request, _("The response was saved."))
+        say_if_redacted(self.request, form)
         return redirect(self.recommendation)
 
     def form_invalid(self, form):

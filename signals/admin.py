@@ -10,8 +10,42 @@ from rodedraden.accounts.admin import UserAdmin
 from rodedraden.accounts.models import User
 
 from . import services
-from .guard import personal_data_message, scan_fields
+from .guard import GuardedFormMixin, GuardedModelForm
 from .models import Aspect, Membership, OrganisationUnit, OversightBody, Signal
+
+
+class GuardedAdminMixin:
+    """For every ModelAdmin of the project: its form guards (signals.guard.GuardedFormMixin),
+    so that personal data in a guarded field shows in the findings panel of the change form
+    (templates/admin/change_form.html) with the proposed redaction and a button that accepts
+    it. The model fields refuse it in any case; this gives the administrator the choice."""
+
+    form = GuardedModelForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not issubclass(self.form, GuardedFormMixin):  # an admin with a form of its own
+            self.form = type(self.form.__name__, (GuardedFormMixin, self.form), {})
+
+    def save_form(self, request, form, change):
+        request.personal_data_redacted = getattr(form, "redacted", False)
+        return super().save_form(request, form, change)
+
+    def _redaction_notice(self, request):
+        if getattr(request, "personal_data_redacted", False):
+            self.message_user(
+                request,
+                gettext("Personal data was replaced by placeholders."),
+                messages.INFO,
+            )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._redaction_notice(request)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._redaction_notice(request)
+        return super().response_change(request, obj)
 
 
 class MembershipSavingMixin:
@@ -59,7 +93,7 @@ class UserMembershipInline(MembershipInline):
 
 
 @admin.register(OversightBody)
-class OversightBodyAdmin(MembershipSavingMixin, admin.ModelAdmin):
+class OversightBodyAdmin(GuardedAdminMixin, MembershipSavingMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "member_count", "is_active", "updated_at")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "slug", "description")
@@ -77,7 +111,7 @@ class OversightBodyAdmin(MembershipSavingMixin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(MembershipSavingMixin, admin.ModelAdmin):
+class MembershipAdmin(GuardedAdminMixin, MembershipSavingMixin, admin.ModelAdmin):
     list_display = ("user", "body", "body_kind", "created_at", "welcomed_at")
     list_filter = ("body__kind", "body", "user__role")
     search_fields = ("user__username", "user__first_name", "user__last_name", "body__name")
@@ -100,7 +134,7 @@ class MembershipAdmin(MembershipSavingMixin, admin.ModelAdmin):
 
 
 @admin.register(Aspect)
-class AspectAdmin(admin.ModelAdmin):
+class AspectAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "order", "is_active")
     list_editable = ("order", "is_active")
     list_filter = ("is_active",)
@@ -109,7 +143,7 @@ class AspectAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganisationUnit)
-class OrganisationUnitAdmin(admin.ModelAdmin):
+class OrganisationUnitAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "parent", "is_active")
     list_filter = ("is_active", ("parent", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "parent__name")
@@ -121,7 +155,7 @@ class _NotSaved(Exception):
     """The service refused the change (its reason is in the messages)."""
 
 
-class SignalAdminForm(forms.ModelForm):
+class SignalAdminForm(GuardedFormMixin, forms.ModelForm):
     """Corrections by the functional administrator, through the same guard and the same
     service as every other write: personal data is refused with the proposed text."""
 
@@ -147,31 +181,13 @@ class SignalAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
-    def clean(self):
-        cleaned = super().clean()
-        texts = {
-            name: cleaned.get(name) or "" for name in ("title", "description", "source_reference")
-        }
-        for name, result in scan_fields(texts).items():
-            self.add_error(
-                name,
-                ValidationError(
-                    "%(message)s %(proposal)s",
-                    params={
-                        "message": personal_data_message(result),
-                        "proposal": gettext("Proposed text: %(text)s") % {"text": result.redacted},
-                    },
-                ),
-            )
-        return cleaned
-
     def _post_clean(self):
         # The service validates and saves; the form leaves the instance alone.
         pass
 
 
 @admin.register(Signal)
-class SignalAdmin(admin.ModelAdmin):
+class SignalAdmin(GuardedAdminMixin, admin.ModelAdmin):
     form = SignalAdminForm
     list_display = (
         "title",
@@ -258,6 +274,6 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserWithMembershipsAdmin(MembershipSavingMixin, UserAdmin):
+class UserWithMembershipsAdmin(GuardedAdminMixin, MembershipSavingMixin, UserAdmin):
     list_filter = (*UserAdmin.list_filter, "memberships__body")
     inlines = (UserMembershipInline,)

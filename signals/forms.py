@@ -16,10 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from .bodies import CLASSIFICATION_KEY, BodyKind
-from .guard import scan_fields
+from .guard import GuardedFormField, GuardedFormMixin
 from .models import Aspect, OrganisationUnit, OversightBody, Signal, SignalState
 from .search import MAX_QUERY_LENGTH, search
-from .services import signal_free_texts
 
 DETAILS_PREFIX = "details_"
 CLASSIFICATION_FIELD = DETAILS_PREFIX + CLASSIFICATION_KEY
@@ -51,7 +50,7 @@ def classification_field(kind: BodyKind) -> forms.Field:
             widget=forms.CheckboxSelectMultiple,
             help_text=_("Classify the signal by your body's own yardstick."),
         )
-    return forms.CharField(
+    return GuardedFormField(
         label=_("Own classification"),
         required=False,
         max_length=300,
@@ -59,12 +58,12 @@ def classification_field(kind: BodyKind) -> forms.Field:
     )
 
 
-class SignalForm(forms.ModelForm):
+class SignalForm(GuardedFormMixin, forms.ModelForm):
     """A signal of one body, with that body's own classification and extra fields.
 
-    When the free text holds personal data the form is invalid and ``findings`` holds what
-    was found per field; posting again with ``accept_redaction`` saves the redacted text.
-    The raw text is never saved.
+    Every free-text field is guarded (signals.guard): when one holds personal data the form
+    is invalid and ``findings`` holds what was found per field; posting again with
+    ``accept_redaction`` saves the redacted text. The raw text is never saved.
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -98,9 +97,6 @@ class SignalForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.body = body
         self.kind = body.kind_spec
-        self.findings = {}
-        self.accept_redaction = bool(self.data.get("accept_redaction"))
-        self.redacted = False
         instance = self.instance if self.instance.pk else None
 
         # Inactive aspects and units stay on the signals that have them.
@@ -171,23 +167,7 @@ class SignalForm(forms.ModelForm):
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("The period cannot end before it starts."))
-        if self.errors:
-            return cleaned
-        texts = signal_free_texts(
-            kind=self.kind,
-            title=cleaned.get("title", ""),
-            description=cleaned.get("description", ""),
-            source_reference=cleaned.get("source_reference", ""),
-            details=self._details(cleaned),
-        )
-        # The keys of the free texts are the names of the form's fields.
-        found = scan_fields(texts)
-        if found and self.accept_redaction:
-            for name, result in found.items():
-                cleaned[name] = result.redacted
-            self.redacted = True
-        elif found:
-            self.findings = found
+        if self.findings:  # each field says what it holds; this says what to do
             raise ValidationError(
                 _(
                     "The text contains personal data. Rewrite it, or accept the proposed "
@@ -195,6 +175,8 @@ class SignalForm(forms.ModelForm):
                 ),
                 code="personal_data",
             )
+        if self.errors:
+            return cleaned
         cleaned["details"] = self._details(cleaned)
         return cleaned
 
@@ -230,10 +212,6 @@ class SignalForm(forms.ModelForm):
             "organisation_units": data.get("organisation_units", []),
             "details": data["details"],
         }
-
-    def findings_in_order(self):
-        """(field, result) pairs in the order of the form, for the template."""
-        return [(self[name], result) for name, result in self.findings.items()]
 
 
 class SignalActionForm(forms.Form):

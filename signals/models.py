@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rodedraden.accounts.models import Role
 
 from .bodies import BodyKind, get_kind, kind_choices
+from .guard import GuardedCharField, GuardedJSONField, GuardedSlugField, GuardedTextField
 
 
 class OversightBodyQuerySet(models.QuerySet):
@@ -29,15 +30,15 @@ class OversightBodyQuerySet(models.QuerySet):
 class OversightBody(models.Model):
     """An independent oversight body of the municipality (toezichtsorgaan)."""
 
-    name = models.CharField(_("name"), max_length=150, unique=True)
-    slug = models.SlugField(
+    name = GuardedCharField(_("name"), max_length=150, unique=True)
+    slug = GuardedSlugField(
         _("short name"),
         max_length=60,
         unique=True,
         help_text=_("Used in web addresses: lower case letters, digits and hyphens."),
     )
     kind = models.CharField(_("kind"), max_length=40, choices=kind_choices, db_index=True)
-    description = models.TextField(_("description"), blank=True)
+    description = GuardedTextField(_("description"), blank=True)
     is_active = models.BooleanField(
         _("active"),
         default=True,
@@ -126,9 +127,9 @@ class Aspect(models.Model):
     a data migration.
     """
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
-    slug = models.SlugField(_("short name"), max_length=60, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    name = GuardedCharField(_("name"), max_length=120, unique=True)
+    slug = GuardedSlugField(_("short name"), max_length=60, unique=True)
+    description = GuardedTextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive aspects stay on existing signals.")
@@ -146,7 +147,7 @@ class Aspect(models.Model):
 class OrganisationUnit(models.Model):
     """A part of the municipal organisation a signal can concern (a directorate, a team)."""
 
-    name = models.CharField(_("name"), max_length=150, unique=True)
+    name = GuardedCharField(_("name"), max_length=150, unique=True)
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -244,8 +245,8 @@ class Signal(models.Model):
         related_name="signals",
         verbose_name=_("oversight body"),
     )
-    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
-    description = models.TextField(
+    title = GuardedCharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    description = GuardedTextField(
         _("description"),
         max_length=DESCRIPTION_MAX_LENGTH,
         help_text=_("What did your body see? Describe the pattern, never a person."),
@@ -269,7 +270,7 @@ class Signal(models.Model):
     impact = models.CharField(
         _("impact"), max_length=10, choices=Impact.choices, default=Impact.MIDDEN
     )
-    source_reference = models.CharField(
+    source_reference = GuardedCharField(
         _("source reference"),
         max_length=200,
         blank=True,
@@ -283,7 +284,7 @@ class Signal(models.Model):
         default=False,
         help_text=_("A good practice that is worth sharing, rather than a problem."),
     )
-    details = models.JSONField(
+    details = GuardedJSONField(
         _("details"),
         default=dict,
         blank=True,

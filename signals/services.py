@@ -20,7 +20,7 @@ from rodedraden.accounts.models import Role, User
 from rodedraden.audit.services import audit_bulk_changes_record
 
 from .bodies import CLASSIFICATION_KEY, BodyKind, get_kind
-from .guard import ensure_no_personal_data
+from .guard import PersonalDataInField, ensure_no_personal_data
 from .models import (
     Aspect,
     Impact,
@@ -205,11 +205,20 @@ def _clean_details(kind: BodyKind, details: Mapping | None) -> dict:
     form = kind.details_form(
         data={key: "" if value is None else value for key, value in details.items()}
     )
-    if not form.is_valid():
-        raise ValidationError(
-            {f"details_{name}": list(errors) for name, errors in form.errors.items()}
-        )
+    form.is_valid()
+    # Personal data in a detail is left to ensure_no_personal_data, which names every field
+    # that holds some at once (with what it found, for the form's findings panel).
+    personal, problems = {}, {}
+    for name, errors in form.errors.as_data().items():
+        others = [error for error in errors if not isinstance(error, PersonalDataInField)]
+        if others:
+            problems[f"details_{name}"] = [m for error in others for m in error.messages]
+        else:
+            personal[name] = str(details[name]).strip()
+    if problems:
+        raise ValidationError(problems)
     cleaned = {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
+    cleaned.update(personal)
     if classification:
         cleaned[CLASSIFICATION_KEY] = list(dict.fromkeys(classification))
     return cleaned

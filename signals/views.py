@@ -152,7 +152,7 @@ class SignalFormMixin:
         try:
             signal = self.save(form)
         except PersonalDataFound as error:
-            form.findings = error.results
+            form.add_personal_data(error)
             form.add_error(None, _("The text contains personal data."))
             return self.form_invalid(form)
         except ValidationError as error:
@@ -401,7 +401,10 @@ class SignalImportView(WritableBodyMixin, FormView):
                 body=self.body, user=self.request.user, rows=check.rows
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            # The service names the fields of a signal, not of this form (and PersonalDataFound
+            # names the kinds of data found, never the data).
+            for message in error.messages:
+                form.add_error(None, message)
             return self.form_invalid(form)
         count = len(signals)
         messages.success(

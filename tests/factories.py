@@ -28,7 +28,8 @@ class OversightBodyFactory(DjangoModelFactory):
         model = OversightBody
         django_get_or_create = ("slug",)
 
-    name = factory.Sequence(lambda n: f"Rekenkamer {n}")
+    # Not "Rekenkamer 3": a capitalised word and a number is how an address is written.
+    name = factory.Sequence(lambda n: f"Rekenkamer ({n})")
     slug = factory.Sequence(lambda n: f"orgaan-{n}")
     kind = "rekenkamer"
 

@@ -1,13 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from signals.guard import GuardedFormField
+
 from . import BodyKind
 
 
 class Details(forms.Form):
     """Another body says where the signal comes from."""
 
-    herkomst = forms.CharField(
+    herkomst = GuardedFormField(
         label=_("Source organisation"),
         max_length=150,
         required=False,

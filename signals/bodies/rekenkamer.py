@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from signals.guard import GuardedFormField
+
 from . import CASE_COUNT, SIGNAL_COUNT, BodyKind, Category, HeadlineFigure, cases_where
 
 
@@ -8,7 +10,7 @@ class Details(forms.Form):
     """What a court of audit adds to a signal: the report it comes from and how its
     recommendations were followed up."""
 
-    rapport = forms.CharField(
+    rapport = GuardedFormField(
         label=_("Report"),
         max_length=200,
         required=False,
