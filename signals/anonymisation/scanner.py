@@ -1231,7 +1231,9 @@ class Scanner:
         if foreign or position > index or end > position:
             return end
         # The end of a cell: "Boersma | geb. …", "Çelik;Gülay", or a text of a word or two.
-        if _CELL_END.match(after) or (not after.strip() and len(tokens) <= 2):
+        if (_CELL_END.match(after) or (not after.strip() and len(tokens) <= 2)) and (
+            lexicon.is_surname(word.text)  # not "Concerncontroller", a function
+        ):
             return end
         role = _ROLE_IN_BRACKETS.match(after)
         if role and role.group(1).lower() in ROLE_TITLES:
