@@ -102,3 +102,31 @@ def test_the_chair_tags_from_the_keyboard_and_the_matrix_follows(
     expect(page.locator(f"#tags-{first.pk} .tag-chip", has_text="Tijdigheid")).to_be_visible()
     expect(page.locator(f"#tags-{second.pk} .tag-chip")).to_have_count(0)
     expect(matrix.locator("tbody tr", has_text="Tijdigheid")).to_have_count(1)
+
+
+def test_a_new_theme_with_a_name_in_it_shows_the_findings_and_takes_the_redaction(
+    page: Page, log_in, chair, started_beraad
+):
+    """The guard in the htmx fragment: the name is refused with the findings panel in place,
+    and its button (posted by htmx with the typed name) tags with the redacted name."""
+    from deliberation.models import Theme
+
+    beraad = started_beraad
+    first = inclusion(beraad, "Wachttijden Wmo-aanvragen")
+    log_in(chair)
+    page.goto(f"/beraden/{beraad.pk}/werkruimte/")
+    field = page.locator(f"#new-theme-{first.pk}")
+    field.fill("Klachten van mevrouw Jansen")
+    field.press("Enter")
+    block = page.locator(f"#tags-{first.pk}")
+    panel = block.locator("section.findings-panel")
+    expect(panel.get_by_role("heading", name="Persoonsgegevens gevonden")).to_be_visible()
+    expect(panel.locator("mark.finding").first).to_contain_text("Jansen")
+    expect(panel).to_contain_text("Klachten van mevrouw [NAAM]")
+    assert not Theme.objects.filter(name__icontains="Jansen").exists()
+
+    panel.get_by_role("button", name="Vervanging overnemen en opslaan").click()
+    expect(block.locator(".tag-chip", has_text="Klachten van mevrouw [NAAM]")).to_be_visible()
+    expect(block.locator("section.findings-panel")).to_have_count(0)
+    assert Tag.objects.filter(inclusion=first, theme__name="Klachten van mevrouw [NAAM]").exists()
+    assert not Theme.objects.filter(name__icontains="Jansen").exists()
