@@ -333,7 +333,7 @@ def _initials_after(text: str, position: int) -> re.Match | None:
     match = _INITIALS_AFTER.match(text, position)
     if match is None or not match.group().strip(" ,"):
         return None
-    rest = text[match.end() :].lstrip()
+    rest = text[match.end() : match.end() + 40].lstrip()
     following = _WORD.match(rest)
     if following and (following.group()[0].isupper() or following.group().lower() in INTERFIXES):
         return None
@@ -485,8 +485,8 @@ class _NumberRun:
 
     def _in_cell(self, groups: list) -> bool:
         """The number fills a cell of a row: "| 21138321 |", ";21138321;"."""
-        before = self.text[: groups[0][0]].rstrip(" ")
-        after = self.text[groups[-1][1] :].lstrip(" ")
+        before = self.text[max(0, groups[0][0] - 4) : groups[0][0]].rstrip(" ")
+        after = self.text[groups[-1][1] : groups[-1][1] + 4].lstrip(" ")
         return before[-1:] in ("|", ";", "\t") and after[:1] in ("|", ";", "\t", "")
 
     def _bsn(self, digits: str, groups: list, before: str) -> bool:
@@ -547,10 +547,16 @@ class Scanner:
         spans = sorted(found, key=lambda finding: finding.start)
         for _ in range(3):  # a chain of names, one beside the other
             new = []
+            starts = {finding.start for finding in spans}
+            ends = {finding.end for finding in spans}
+            taken = [False] * (len(text) + 1)
+            for finding in spans:
+                for position in range(finding.start, finding.end):
+                    taken[position] = True
             for index, token in enumerate(tokens):
                 if not token.cap or token.initial:
                     continue
-                if any(f.start < token.end and token.start < f.end for f in spans):
+                if any(taken[token.start : token.end]):
                     continue
                 first = index
                 while (
@@ -576,11 +582,11 @@ class Scanner:
                     end = initials.end()
                     while end > start and text[end - 1] in " ,":
                         end -= 1
-                before, after = text[:start], text[end:]
+                before, after = text[max(0, start - 8) : start], text[end : end + 8]
                 left = _BESIDE_BEFORE.search(before)
                 right = _BESIDE_AFTER.match(after)
-                touches = (left and any(f.end == left.start() for f in spans)) or (
-                    right and any(f.start == end + right.end() for f in spans)
+                touches = (left and (start - len(before) + left.start()) in ends) or (
+                    right and end + right.end() in starts
                 )
                 if touches:
                     new.append(Finding(NAAM, start, end))
@@ -711,7 +717,7 @@ class Scanner:
         return found
 
     def _place_follows(self, text: str, position: int) -> bool:
-        following = _WORD.match(text[position:].lstrip())
+        following = _WORD.match(text[position : position + 40].lstrip())
         if following is None or text[position : position + 1] != " ":
             return False
         word = following.group()
@@ -722,7 +728,7 @@ class Scanner:
     def _postcode_context(self, text: str, match: re.Match) -> bool:
         if _POSTCODE_WORD_BEFORE.search(text, max(0, match.start() - 30), match.start()):
             return True
-        rest = text[match.end() :]
+        rest = text[match.end() : match.end() + 60]
         if not rest.strip() or rest.lstrip()[:1] in ",;)(|":
             return True
         following = _WORD.match(rest.lstrip())
@@ -734,7 +740,7 @@ class Scanner:
         found = []
         for pattern in (_BIRTH_DATE, _STARRED_DATE):
             for match in pattern.finditer(text):
-                sentence = text[: match.start()].rsplit(".", 1)[-1]
+                sentence = text[max(0, match.start() - 120) : match.start()].rsplit(".", 1)[-1]
                 if pattern is _BIRTH_DATE and _NOT_BORN.search(sentence):
                     continue  # "het idee werd geboren op 12 mei": an idea, not a person
                 found.append(Finding(GEBOORTEDATUM, match.start(1), match.end(1)))
@@ -1221,7 +1227,7 @@ class Scanner:
             and self._surname_like(tokens[end + 1])
         ):
             end += 1
-        after = text[tokens[end].end :]
+        after = text[tokens[end].end : tokens[end].end + 40]
         initials = _initials_after(text, tokens[end].end)
         if initials:
             last = end
@@ -1549,9 +1555,17 @@ class Scanner:
 
 
 def _resolve(candidates: list[Finding]) -> tuple[Finding, ...]:
-    """Overlapping findings: the kind that ranks higher wins, then the longer one."""
+    """Overlapping findings: the kind that ranks higher wins, then the longer one. The kept
+    findings never overlap, so a new one need only be checked against its neighbours (a text
+    with thousands of findings stays fast)."""
+    starts: list[int] = []
     chosen: list[Finding] = []
     for finding in sorted(candidates, key=lambda f: (_RANK[f.type], -(f.end - f.start), f.start)):
-        if all(finding.end <= kept.start or finding.start >= kept.end for kept in chosen):
-            chosen.append(finding)
-    return tuple(sorted(chosen, key=lambda f: f.start))
+        at = bisect_right(starts, finding.start)
+        if at > 0 and chosen[at - 1].end > finding.start:
+            continue
+        if at < len(chosen) and chosen[at].start < finding.end:
+            continue
+        starts.insert(at, finding.start)
+        chosen.insert(at, finding)
+    return tuple(chosen)
