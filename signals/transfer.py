@@ -3,18 +3,29 @@
 The import is all-or-nothing: every row is checked with the same form (and so the same
 anonymisation guard) as a signal entered in the browser; if any row is wrong, nothing is
 saved and every problem is reported with its line number. Messages never repeat the content
-of a cell, so personal data in a file does not end up on the screen or in a log.
+of a cell, so personal data in a file does not end up on the screen or in a log: each names
+its line, its column and the reason (a refused choice says it is no choice, never what it
+was), and a message that would hold a cell's text is replaced by one that does not.
+
+Every cell reaches the guard as the text it shows, numbers included: a spreadsheet makes
+612345678 of a mobile number and keeps the leading zero only in its number format. The
+columns whose form field is free text are scanned by the form (and may take the proposed
+redaction); every other column (a number, a date, a choice, names of aspects) is scanned here,
+and a cell in it that holds personal data refuses its row: a placeholder is no number.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -23,6 +34,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from .bodies import CLASSIFICATION_KEY, BodyKind
 from .forms import CLASSIFICATION_FIELD, DETAILS_PREFIX, SignalForm
+from .guard import scan_fields
 from .models import Aspect, OrganisationUnit, OversightBody, Signal
 
 MAX_ROWS = 1000
@@ -142,13 +154,29 @@ def _read_xlsx(content: bytes) -> Iterator[tuple[int, list]]:
         # Read it whole before the first row is checked: a file damaged halfway fails here,
         # with the same message, and never halfway through an import.
         # (never more than the limit allows, so a small file that unpacks huge stays small)
-        sheet_rows = workbook.worksheets[0].iter_rows(values_only=True)
-        rows = [list(row) for row in islice(sheet_rows, MAX_ROWS + 2)]
+        sheet_rows = workbook.worksheets[0].iter_rows()
+        rows = [[_shown(cell) for cell in row] for row in islice(sheet_rows, MAX_ROWS + 2)]
     except Exception:
         raise FileProblem(unreadable) from None
     finally:
         workbook.close()
     yield from enumerate(rows, start=1)
+
+
+ZEROS = re.compile(r"0+")
+
+
+def _shown(cell) -> object:
+    """A cell's value, and a whole number as the text it shows when its number format pads it
+    with zeros (a mobile number typed as 0612345678 is stored as 612345678, format 0000000000).
+    """
+    value = getattr(cell, "value", None)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    number_format = getattr(cell, "number_format", "") or ""
+    if ZEROS.fullmatch(number_format) and float(value).is_integer():
+        return str(int(value)).zfill(len(number_format))
+    return value
 
 
 @dataclass
@@ -271,12 +299,34 @@ def check_rows(*, body: OversightBody, table: Table, accept_redactions: bool) ->
 
     lookup = _Lookup()
     labels = {column.field: column.name for column in columns}
+    form_fields = SignalForm(body=body).fields
     for line, values in table.rows:
         problems: list[str] = []
         data: dict[str, object] = {}
+        cells = [_text(value) for value in values.values()]
+        # The columns the form does not scan (a number, a date, a choice): a cell in one that
+        # is not simply a valid value of it is scanned here, and one that holds personal data
+        # refuses its row (what it holds is said by kind, never repeated).
+        refused = scan_fields(
+            {
+                column.field: _text(values.get(column.name))
+                for column in columns
+                if not _is_free_text(form_fields.get(column.field))
+                and not _is_valid_value(column, values.get(column.name), form_fields, lookup)
+            }
+        )
+        for column in columns:
+            if column.field in refused:
+                kinds = ", ".join(refused[column.field].types)
+                problems.append(
+                    _("%(column)s: personal data (%(kinds)s); remove it from the file.")
+                    % {"column": column.name, "kinds": kinds}
+                )
         for column in columns:
             value = values.get(column.name)
-            if column.field in ("period_start", "period_end"):
+            if column.field in refused:
+                data[column.field] = [] if column.field in LIST_FIELDS else ""
+            elif column.field in ("period_start", "period_end"):
                 parsed = _date(value)
                 if parsed is None:
                     problems.append(
@@ -314,24 +364,7 @@ def check_rows(*, body: OversightBody, table: Table, accept_redactions: bool) ->
             data["accept_redaction"] = "1"
         form = SignalForm(data=data, body=body)
         if not form.is_valid():
-            for name, errors in form.errors.items():
-                if name == "__all__":
-                    if form.findings:
-                        kinds = sorted(
-                            {kind_ for result in form.findings.values() for kind_ in result.types}
-                        )
-                        fields_ = ", ".join(labels.get(f, f) for f in form.findings)
-                        problems.append(
-                            _("personal data in %(fields)s (%(kinds)s).")
-                            % {"fields": fields_, "kinds": ", ".join(kinds)}
-                        )
-                    else:
-                        problems.extend(str(error) for error in errors)
-                    continue
-                if any(problem.startswith(labels.get(name, name) + ":") for problem in problems):
-                    continue  # already said, in the words of the file
-                for error in errors:
-                    problems.append(f"{labels.get(name, name)}: {error}")
+            problems.extend(_form_problems(form, labels, cells, problems))
         if problems:
             check.problems.extend(RowProblem(line, problem) for problem in problems)
             continue
@@ -341,6 +374,98 @@ def check_rows(*, body: OversightBody, table: Table, accept_redactions: bool) ->
     if check.problems:
         check.rows = []
     return check
+
+
+def _is_free_text(form_field) -> bool:
+    """Whether a field of the signal form scans its own text (and may take the proposed
+    redaction): a guarded or plain text field, not a number, a date or a choice."""
+    return (
+        form_field is not None
+        and (getattr(form_field, "guarded", False) or isinstance(form_field, forms.CharField))
+        and not getattr(form_field, "choices", None)
+    )
+
+
+def _is_valid_value(column: Column, value, form_fields, lookup: _Lookup) -> bool:
+    """Whether a cell of a column that is no free text holds one of the values the column
+    takes, and nothing else: a date, ja or nee, known names, codes of the choices. A number
+    is never taken as it is: a spreadsheet makes numbers of telephone numbers and BSNs."""
+    text = _text(value)
+    if not text:
+        return True
+    if column.field in ("period_start", "period_end"):
+        return _date(value) is not None
+    if column.field == "is_positive":
+        return text.lower() in YES | NO
+    if column.field in ("aspects", "organisation_units"):
+        known = lookup.aspects if column.field == "aspects" else lookup.units
+        return all(name.lower() in known for name in _split(value))
+    choices = getattr(form_fields.get(column.field), "choices", None)
+    if choices:
+        codes = {str(code).lower() for code, _label in _flat_choices(choices)}
+        return all(part.lower() in codes for part in _split(value))
+    return False
+
+
+def _flat_choices(choices):
+    for code, label in choices:
+        if isinstance(label, list | tuple):  # a group of choices
+            yield from label
+        else:
+            yield code, label
+
+
+def _form_problems(form, labels: dict, cells: list[str], said: list[str]) -> list[str]:
+    """The form's refusals in the words of the file: the column and the reason, never the
+    value (Django's messages for a refused choice repeat it)."""
+    problems: list[str] = []
+    findings = getattr(form, "findings", None) or {}
+    for name, errors in form.errors.as_data().items():
+        if name == "__all__":
+            if findings:
+                kinds = sorted({kind_ for result in findings.values() for kind_ in result.types})
+                fields_ = ", ".join(labels.get(f, f) for f in findings)
+                problems.append(
+                    _("personal data in %(fields)s (%(kinds)s).")
+                    % {"fields": fields_, "kinds": ", ".join(kinds)}
+                )
+            else:
+                problems.extend(_reason(error, cells) for error in errors)
+            continue
+        column = labels.get(name, name)
+        if name in findings:
+            continue  # said once, with every column that holds personal data
+        if any(problem.startswith(column + ":") for problem in [*said, *problems]):
+            continue  # already said, in the words of the file
+        for error in errors:
+            problems.append(f"{column}: {_reason(error, cells)}")
+    return problems
+
+
+# Django's codes for a refused choice: their messages name the value.
+CHOICE_CODES = {"invalid_choice", "invalid_pk_value", "invalid_list"}
+LIST_FIELDS = {"aspects", "organisation_units", CLASSIFICATION_FIELD}
+
+
+def _reason(error: ValidationError, cells: list[str]) -> str:
+    """Why a value was refused, without the value."""
+    if error.code in CHOICE_CODES:
+        return _("not one of the possible values; use those of the template.")
+    message = " ".join(str(message) for message in error.messages)
+    if _repeats_a_cell(message, cells):
+        return _("not a valid value.")
+    return message
+
+
+def _repeats_a_cell(message: str, cells: list[str]) -> bool:
+    """Whether ``message`` holds the text of a cell of its row (a word of three characters or
+    more, on its own)."""
+    lowered = message.lower()
+    for cell in cells:
+        text = cell.strip().lower()
+        if len(text) >= 3 and re.search(rf"(?<!\w){re.escape(text)}(?!\w)", lowered):
+            return True
+    return False
 
 
 # --- Writing files ------------------------------------------------------------------------------

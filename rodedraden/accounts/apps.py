@@ -8,7 +8,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and sign-in")
 
     def ready(self):
+        from rodedraden.formmessages import no_values_in_messages
+
         from . import devices, methods
 
         methods.register()
         devices.name_devices_by_kind()
+        # The first app: before the forms of the other apps are made.
+        no_values_in_messages()
