@@ -23,8 +23,8 @@ from signals.models import Aspect
 
 pytestmark = pytest.mark.django_db
 
-OLD_NAME = "Bejegeningsklachtenpatroon"
-NEW_NAME = "Wachtlijstproblematiekcluster"
+OLD_NAME = "Patroon van bejegeningsklachten"
+NEW_NAME = "Cluster van wachtlijstproblematiek"
 
 
 def aspect_form(aspect: Aspect, **changes) -> dict:

@@ -32,8 +32,8 @@ from tests.factories import BeraadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-THEME = "Mantelzorgondersteuningsgebrek"
-RENAMED = "Respijtzorgvoorzieningstekort"
+THEME = "Gebrek aan mantelzorgondersteuning"
+RENAMED = "Tekort aan respijtzorgvoorzieningen"
 OWNER_FIRST, OWNER_LAST = "Marieke", "Jansen"
 
 
@@ -113,15 +113,15 @@ def test_a_theme_s_name_is_masked_and_never_names_its_entries(chair, body, other
 
 def test_records_named_after_other_records_are_named_by_kind_and_number(chair, body, other_body):
     """A beraad's title, the bodies' names: not in any entry, whichever record it is about."""
-    body.name = "Rekenkamergemeentebreed"
+    body.name = "Rekenkamer gemeentebreed"
     body.save()
     beraad = BeraadFactory(
-        chair=chair, bodies=[body, other_body], title="Voorjaarsberaadsessieaanduiding"
+        chair=chair, bodies=[body, other_body], title="Voorjaarsberaad sessieaanduiding"
     )
     submitted(body)
     advance(beraad, chair, BeraadState.IN_BERAAD)
     everything = stored()
-    assert "voorjaarsberaadsessieaanduiding" not in everything
+    assert "voorjaarsberaad sessieaanduiding" not in everything
     # The bodies of the beraad, in its many-to-many change, by kind and number.
     bodies_added = [
         entry.changes["bodies"]
@@ -132,7 +132,7 @@ def test_records_named_after_other_records_are_named_by_kind_and_number(chair, b
     for change in bodies_added:
         for label in change["objects"]:
             assert label.startswith("toezichtsorgaan #"), label
-    assert "rekenkamergemeentebreed" not in everything
+    assert "rekenkamer gemeentebreed" not in everything
 
 
 # --- Second-factor devices ------------------------------------------------------------------------
