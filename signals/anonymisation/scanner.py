@@ -787,8 +787,8 @@ class Scanner:
         if not phrase:
             return None
         last = phrase[-1].group().rstrip(".")
-        if last.lower() in NOT_STREETS:
-            return None
+        if last.lower() in NOT_STREETS or last.lower() in self.lexicon.trade_words:
+            return None  # "Artikel 7", "Signaal 1", "Rapport 2024"
         streets = self.lexicon.streets
         start_index = None
         # The longest run of words that is a known street ("Boulevard 1945", "Oude Markt").
@@ -1211,8 +1211,9 @@ class Scanner:
         else:
             foreign = (
                 _FOREIGN_LETTERS.search(word.text) is not None
-                or (word.text.isupper() and len(word.text) >= 5)  # "De klacht van SEWDIEN"
-            ) and (lexicon.zipf(word.text) == 0 and not lexicon.is_place(word.text))
+                and lexicon.zipf(word.text) == 0
+                and not lexicon.is_place(word.text)
+            )
             listed = initials is not None and lexicon.is_surname(word.text)  # "Bos, H.A."
             if not listed and (
                 lexicon.is_ordinary(word.text) or not (foreign or self._surname_like(word))
