@@ -154,7 +154,7 @@ _DATE_LIKE = re.compile(r"^\(?\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})$")
 # Words right before a number that say what it is.
 _PHONE_WORDS = re.compile(
     r"(?:\btel(?:efoon)?(?:nummer|nr)?\.?|\bmob(?:iel)?(?:e nummer)?\.?|\bgsm\b|\b06\b|"
-    r"\bnummer\b|\bbel(?:de|t|len)?\b|\bgebeld\b|\bbereikbaar(?: op)?\b|\bwhatsapp\b|"
+    r"\bbel(?:de|t|len)?\b|\bgebeld\b|\bbereikbaar(?: op)?\b|\bwhatsapp\b|"
     r"\bsms\b|\bfax\b)[\s:.()-]*(?:(?:op|via|naar|is|:)\s*)?$",
     re.IGNORECASE,
 )
@@ -254,6 +254,8 @@ _BIRTH_DATE = re.compile(
     rf"({_DATE_OF_BIRTH}|(?:19|20)\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d))",
     re.IGNORECASE,
 )
+# "dat hij op 3/4/1961 is geboren": the date before the word.
+_DATE_BEFORE_BORN = re.compile(rf"({_DATE})\s+(?:is\s+|werd\s+|ben\s+)?geboren\b", re.I)
 # What is "born" that is not a person.
 _NOT_BORN = re.compile(r"\b(?:idee|plan|initiatief|concept|gedachte|project)\b", re.I)
 # "(* 12-03-1980)", "* 12 maart 1980": the star of a date of birth.
@@ -272,6 +274,7 @@ _HOUSE_NUMBER = re.compile(
     r"(\d{1,5})"
     r"(?:\s?-\s?\d{1,4}(?:-?[A-Za-z])?|\s?-\s?[A-Za-z]{1,3}|[A-Za-z]{1,2}\b"
     r"|\s(?:hs|huis|bg|bel|beg|bov|boven|zw|rd|bis|I{1,3}|IV|[A-Za-z])(?=[\s,.;)]|$))?"
+    r"(?:\s\d{1,2}(?:e|ste|de)\s(?:etage|verdieping)|\s?-?\s?\d\s?-?\s?hoog)?"
     r"(?![\w]|[.,:]\d|\s?%|\s?procent)"
 )
 _ORDINAL = re.compile(r"^\d{1,2}(?:e|ste|de)$", re.IGNORECASE)
@@ -320,6 +323,7 @@ _ORGANISATION_ENDINGS = (
     "corporatie", "molen", "hotel", "restaurant", "supermarkt", "winkel", "zwembad",
     "sporthal", "theater", "museum", "school", "bibliotheek", "kerk", "fonds", "prijs",
     "wijken", "wijk", "buurt", "straat", "plein", "zaal", "centrum", "kliniek", "praktijk",
+    "kantoor", "bureau", "firma",
 )  # fmt: skip
 _FOREIGN_PARTICLES = frozenset(_words("el al ben bin abu da dos du le la von"))
 _PLACE_PEOPLE = frozenset(
@@ -617,7 +621,9 @@ class Scanner:
         if lower in lexicon.trade_words or lower in _STOP_WORDS or lower in INTERFIXES:
             return False
         if lexicon.is_first_name(lower) or lexicon.is_surname(lower):
-            return not lexicon.is_place(lower) and lexicon.zipf(lower) < 5.5
+            # Surnames that are places as well ("VAN ESSEN", "TER HORST") count: the name logic
+            # still reads a capitalised place as a place where nothing says it is a name.
+            return lexicon.zipf(lower) < 5.5
         if _FOREIGN_LETTERS.search(word):
             return lexicon.zipf(lower) == 0
         return len(word) >= 5 and lexicon.zipf(lower) == 0 and not lexicon.is_ordinary(lower)
@@ -702,15 +708,21 @@ class Scanner:
                 # two letters are a postcode's only if no word has them, and, apart from
                 # "7511ab" and "7511-ab", only where a place, the end of the text or the word
                 # postcode says so.
+                announced = _POSTCODE_WORD_BEFORE.search(
+                    text, max(0, match.start() - 30), match.start()
+                )
                 followed_by_place = self._place_follows(text, match.end())
-                if letters.lower() in _POSTCODE_WORDS and not (
-                    followed_by_place and text[: match.start()].rstrip()[-1:] in ("", ",", ":")
+                before = text[max(0, match.start() - 10) : match.start()].rstrip()
+                if (
+                    letters.lower() in _POSTCODE_WORDS
+                    and not announced
+                    and not (followed_by_place and before[-1:] in ("", ",", ":"))
                 ):
                     continue  # "Plein 1944 in Nijmegen"; but "Voorstraat 8, 3311 er Dordrecht"
                 if (
                     separator.strip() == ""
                     and separator
-                    and not (followed_by_place or self._postcode_context(text, match))
+                    and not (announced or followed_by_place or self._postcode_context(text, match))
                 ):
                     continue
             found.append(Finding(POSTCODE, match.start(), match.end()))
@@ -738,10 +750,10 @@ class Scanner:
 
     def _birth_dates(self, text: str) -> list[Finding]:
         found = []
-        for pattern in (_BIRTH_DATE, _STARRED_DATE):
+        for pattern in (_BIRTH_DATE, _STARRED_DATE, _DATE_BEFORE_BORN):
             for match in pattern.finditer(text):
                 sentence = text[max(0, match.start() - 120) : match.start()].rsplit(".", 1)[-1]
-                if pattern is _BIRTH_DATE and _NOT_BORN.search(sentence):
+                if pattern is not _STARRED_DATE and _NOT_BORN.search(sentence):
                     continue  # "het idee werd geboren op 12 mei": an idea, not a person
                 found.append(Finding(GEBOORTEDATUM, match.start(1), match.end(1)))
         return found
@@ -807,6 +819,8 @@ class Scanner:
             # A word with a street suffix ("Hengelosestraat", "Lasondersingel").
             if not last.lower().endswith(STREET_SUFFIXES):
                 return None
+            if last.lower().endswith(("ing", "ering")) and last.lower() not in streets:
+                return None  # "Wet inburgering 2021", not a street on a ring
             if not last[0].isupper() and not self._plain_street(last.lower()):
                 return None
             if len(last) < 4:
@@ -839,13 +853,12 @@ class Scanner:
     def _plain_street(self, lower: str) -> bool:
         """A street name typed in lower case ("kerkstraat 12"): a compound that names a street
         and is no everyday word ("snelweg", "markt", "fietspad" are)."""
-        return (
-            len(lower) >= 6
-            and " " not in lower
-            and _is_street_word(lower)
-            and self.lexicon.zipf(lower) < 3.6
-            and not self.lexicon.is_ordinary(lower)
-        )
+        if len(lower) < 6 or " " in lower or not _is_street_word(lower):
+            return False
+        zipf = self.lexicon.zipf(lower)
+        if lower in self.lexicon.streets:  # "hoofdstraat", "kerkstraat"; not "markt"
+            return zipf < 4.0
+        return zipf < 3.0 and not self.lexicon.is_ordinary(lower)
 
     # --- names ----------------------------------------------------------------------------
     def _tokens(self, text: str) -> list[_Token]:
@@ -967,7 +980,15 @@ class Scanner:
                 and self._joined(text, token, tokens[index + 1])
                 and lexicon.is_surname(tokens[index + 1].text)
                 and not lexicon.is_first_name(tokens[index + 1].text)
-                and not lexicon.is_ordinary(tokens[index + 1].text)
+                and (
+                    not lexicon.is_ordinary(tokens[index + 1].text)
+                    # "de Jong-Pauwels": a double name says it is one
+                    or (
+                        index + 2 < count
+                        and text[tokens[index + 1].end : tokens[index + 2].start] == "-"
+                        and tokens[index + 2].cap
+                    )
+                )
                 and not _is_street_name(tokens[index + 1].lower)
             ):
                 # "volgens de Vries", "met van Dijk"
@@ -1024,7 +1045,7 @@ class Scanner:
         return (
             lexicon.is_surname(lower)
             and lower not in lexicon.trade_words
-            and not lexicon.is_place(lower)
+            and (not lexicon.is_place(lower) or lower in PARTICLE_SURNAMES)
             and not _is_street_name(lower)
         )
 
@@ -1256,12 +1277,15 @@ class Scanner:
             and (
                 nxt.lower in INSTITUTIONS
                 or nxt.lower.endswith(_INSTITUTION_ENDINGS)
-                or nxt.text[1:] != nxt.text[1:].lower()  # "ArenA"
+                or (nxt.text[1:] != nxt.text[1:].lower() and not nxt.text.isupper())  # "ArenA"
             )
             and self._joined(text, tokens[last], nxt)
         )  # "Catharina Ziekenhuis", "Amalia Kinderziekenhuis", "Johan Cruijff ArenA"
         # A street named after a person is a street: "Vincent van Goghstraat".
-        street = _is_street_name(tokens[last].lower)
+        street = _is_street_name(tokens[last].lower) or any(
+            tokens[last].lower.endswith(ending) and len(tokens[last].lower) > len(ending) + 2
+            for ending in _INSTITUTION_ENDINGS
+        )  # "Vincent van Goghstraat", "Jan van Goyenschool"
         # "mevrouw Y", "Mevrouw A.": a letter for a person is how reports anonymise.
         pseudonym = first == last and len(tokens[first].text) == 1
         # "het Van der Valk-hotel", "HACCP-certificaat": a name in a compound is a thing.
@@ -1276,7 +1300,21 @@ class Scanner:
             tokens[first - 1].lower in PLACE_NOUNS
             or tokens[first - 1].lower.endswith(_ORGANISATION_ENDINGS)
         )
-        return not (institution or street or pseudonym or compound or organisation)
+        # "de Jan van Goyenschool": the name runs on into a school or a street.
+        probe = last + 1
+        while probe < len(tokens) and tokens[probe].lower in INTERFIXES:
+            probe += 1
+        runs_on = (
+            self.lexicon.is_first_name(tokens[last].text)  # not "de vries van de Dorpsstraat"
+            and probe == last + 2  # one "van", not "Jansen van de Kerkstraat"
+            and probe < len(tokens)
+            and tokens[probe].cap
+            and (
+                _is_street_name(tokens[probe].lower)
+                or tokens[probe].lower.endswith(_INSTITUTION_ENDINGS)
+            )
+        )
+        return not (institution or street or pseudonym or compound or organisation or runs_on)
 
     def _span(self, tokens: list[_Token], first: int, last: int, text: str) -> tuple[int, int]:
         # Lower-case tussenvoegsels right before the surname belong to it: "ter Horst, H.",
@@ -1320,8 +1358,6 @@ class Scanner:
         if lower == "heer":
             return index > 0 and (tokens[index - 1].lower, lower) in TITLE_PAIRS
         if lower not in TITLES:
-            return False
-        if lower in ("familie", "fam", "gezin") and not tokens[index + 1].cap:
             return False
         nxt = tokens[index + 1]
         gap = text[token.end : nxt.start]
