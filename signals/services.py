@@ -20,7 +20,7 @@ from rodedraden.accounts.models import Role, User
 from rodedraden.audit.services import audit_bulk_changes_record
 
 from .bodies import CLASSIFICATION_KEY, BodyKind, get_kind
-from .guard import PersonalDataInField, ensure_no_personal_data
+from .guard import PersonalDataInField, ensure_no_personal_data, guarded_fields
 from .models import (
     Aspect,
     Impact,
@@ -456,3 +456,43 @@ def signals_import(*, body: OversightBody, user: User, rows: Iterable[Mapping]) 
     signals = [signal_create(body=body, author=user, **row) for row in rows]
     logger.info("Imported %s signals for body %s", len(signals), body.pk)
     return signals
+
+
+# --- Personal data stored before the guard -----------------------------------------------------
+@sensitive_variables()
+@transaction.atomic
+def stored_personal_data_redact(*, apply: bool = False) -> dict[str, int]:
+    """Find the personal data that rows written before the guard still hold, in every guarded
+    field of every model, and with ``apply`` replace it by the placeholders ([NAAM], [BSN], …).
+
+    Returns, per ``app_label.Model.field``, how many rows hold personal data (never the data
+    itself). The redacted rows are written with ``QuerySet.update()``, which the guard checks
+    as every write, and each row's version goes up where it has one (an open edit of the old
+    text is refused as a conflict, never written back).
+    """
+    from django.apps import apps
+
+    counts: dict[str, int] = {}
+    for model in apps.get_models():
+        fields = guarded_fields(model)
+        if not fields or model._meta.proxy:
+            continue
+        names = [field.attname for field in fields]
+        has_version = any(field.name == "version" for field in model._meta.concrete_fields)
+        rows = model._base_manager.only("pk", *names).order_by("pk")
+        for row in rows.iterator(chunk_size=500):
+            changes = {}
+            for field in fields:
+                value = getattr(row, field.attname)
+                if field.guard_result(value) is None:
+                    continue
+                label = f"{model._meta.label}.{field.name}"
+                counts[label] = counts.get(label, 0) + 1
+                changes[field.attname] = field.redact_personal_data(value)
+            if changes and apply:
+                if has_version:
+                    changes["version"] = models.F("version") + 1
+                model._base_manager.filter(pk=row.pk).update(**changes)
+    if apply and counts:
+        logger.info("Personal data redacted in stored rows: %s", counts)
+    return counts
