@@ -12,6 +12,7 @@ from datetime import timedelta
 from rodedraden.accounts.demo import DemoLogin
 from rodedraden.accounts.models import Role, User
 from signals.demo import half_years
+from signals.guard import ensure_no_personal_data
 from signals.models import Membership, OrganisationUnit, OversightBody
 
 from . import services
@@ -184,6 +185,7 @@ def seed(*, password: str) -> list[DemoLogin]:
         return []
     themes = {}
     for name, description in THEMES.items():
+        ensure_no_personal_data({"name": name})  # before the lookup, so never in a query
         themes[name] = Theme.objects.filter(name=name).first() or services.theme_create(
             user=chair, name=name, description=description
         )

@@ -9,6 +9,7 @@ from rodedraden.accounts.demo import DemoLogin, demo_user
 from rodedraden.accounts.models import Role
 
 from .demo_signals import DEMO_SIGNALS
+from .guard import ensure_no_personal_data
 from .models import Aspect, Membership, OrganisationUnit, OversightBody, Signal
 from .services import (
     body_create,
@@ -53,6 +54,10 @@ ORGANISATION_UNITS = {
 
 def seed(*, password: str) -> list[DemoLogin]:
     for directorate, teams in ORGANISATION_UNITS.items():
+        # Scanned before they are looked up: a refused text never reaches a query.
+        ensure_no_personal_data({"name": directorate})
+        for team in teams:
+            ensure_no_personal_data({"name": team})
         parent = OrganisationUnit.objects.filter(
             name=directorate
         ).first() or organisation_unit_create(name=directorate)
@@ -103,6 +108,8 @@ def seed_signals() -> None:
     for (slug, half, title, description, aspect_slugs, classification, details, cases, impact,
          positive, unit_names, submitted) in DEMO_SIGNALS:  # fmt: skip
         body = OversightBody.objects.get(slug=slug)
+        # Scanned before it is looked up: a refused title never reaches a query.
+        ensure_no_personal_data({"title": title})
         if Signal.objects.filter(body=body, title=title).exists():
             continue
         author = Membership.objects.filter(body=body).select_related("user").first().user
