@@ -243,7 +243,7 @@ NOUN_SUFFIXES = (
     "groep", "partners", "school", "college", "academie", "museum", "bibliotheek", "theater",
     "ziekenhuis", "huisvesting", "wonen", "werk", "werken", "gemeente", "provincie", "ing",
     "ie", "iteit", "isme", "atie", "ment", "aal", "eel", "ief", "ijk", "isch", "lijk",
-    "ale", "ele", "ische", "lijke", "ieve", "aire", "tie", "sie",
+    "ale", "ele", "ische", "lijke", "ieve", "aire", "tie", "sie", "zaken",
 )  # fmt: skip
 
 # Words that introduce the name of a place or an organisation, not of a person.
@@ -283,7 +283,7 @@ INSTITUTIONS = frozenset(
     ziekenhuis kliniek school basisschool college lyceum gymnasium stichting instituut fonds
     huis gasthuis centrum kerk parochie museum academie universiteit hogeschool prijs lezing
     zorg zorggroep groep kazerne hal stadion theater arena podium poppodium huizen molen
-    kinderziekenhuis apotheek praktijk kerk moskee
+    kinderziekenhuis apotheek praktijk kerk moskee fabriek
     """
     )
 )

@@ -255,7 +255,9 @@ _BIRTH_DATE = re.compile(
     re.IGNORECASE,
 )
 # "dat hij op 3/4/1961 is geboren": the date before the word.
-_DATE_BEFORE_BORN = re.compile(rf"({_DATE})\s+(?:is\s+|werd\s+|ben\s+)?geboren\b", re.I)
+_DATE_BEFORE_BORN = re.compile(
+    rf"({_DATE})\s+(?:(?:is\s+|werd\s+|ben\s+)?geboren|als\s+geboortedatum)\b", re.I
+)
 # What is "born" that is not a person.
 _NOT_BORN = re.compile(r"\b(?:idee|plan|initiatief|concept|gedachte|project)\b", re.I)
 # "(* 12-03-1980)", "* 12 maart 1980": the star of a date of birth.
@@ -841,7 +843,8 @@ class Scanner:
             if (
                 run < start_index - 1
                 and phrase[run].group().lower().rstrip(".") in STREET_TITLES
-                and phrase[run].group()[0].isupper()
+                # capitalised, or all in lower case: "burg. van roijensingel 14a"
+                and (phrase[run].group()[0].isupper() or last.islower())
             ):
                 start_index = run
                 continue
@@ -1296,14 +1299,24 @@ class Scanner:
             and nxt.lower not in INTERFIXES
         )
         # "stichting Jantje Beton", "korenmolen De Hoop", "zorgorganisatie Pieter van Foreest".
-        organisation = first > 0 and (
-            tokens[first - 1].lower in PLACE_NOUNS
-            or tokens[first - 1].lower.endswith(_ORGANISATION_ENDINGS)
+        before = first - 1
+        while before > 0 and tokens[before].lower in STREET_TITLES:
+            before -= 1  # "Stichting Dr. Sarphatihuis"
+        organisation = before >= 0 and (
+            tokens[before].lower in PLACE_NOUNS
+            or tokens[before].lower.endswith(_ORGANISATION_ENDINGS)
         )
         # "de Jan van Goyenschool": the name runs on into a school or a street.
         probe = last + 1
         while probe < len(tokens) and tokens[probe].lower in INTERFIXES:
             probe += 1
+        if (
+            nxt is not None
+            and nxt.cap
+            and _is_street_name(nxt.lower)
+            and text[tokens[last].end : nxt.start].strip() in ("", ".")
+        ):
+            return False  # "de Mr. Jac. Takkade": a street named after a person
         runs_on = (
             self.lexicon.is_first_name(tokens[last].text)  # not "de vries van de Dorpsstraat"
             and probe == last + 2  # one "van", not "Jansen van de Kerkstraat"
