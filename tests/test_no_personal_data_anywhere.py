@@ -1026,7 +1026,9 @@ def test_a_planted_raw_value_is_found_in_every_store(body, member, caplog):
     found = where_it_leaked(table_entries())
     [(where, values)] = found.items()
     assert where.startswith("table signals_signal")
-    assert {"j.de vries", "06\\u201112345678"} <= set(values)
+    assert "j.de vries" in values
+    # SQLite keeps a JSON value's non-ASCII characters escaped, PostgreSQL's jsonb as they are.
+    assert "06\\u201112345678" in values or "06\u201112345678" in values
 
     caches["default"].set("planted", {"page": "<p>kerkstraat 12, 7511AB</p>"})
     client = Client()
