@@ -422,9 +422,11 @@ def workspace(*, beraad: Beraad, fetched_by: User) -> Workspace:
     themes = list(Theme.objects.order_by("name"))
     by_id = {theme.pk: theme for theme in themes}
     active = [theme for theme in themes if theme.merged_into_id is None]
-    # Signals tagged in earlier sessions teach the suggestions too (the newest first).
+    # Signals tagged in earlier sessions teach the suggestions too (the newest first): of the
+    # sessions the user may see.
     history = list(
         Tag.objects.exclude(beraad=beraad)
+        .filter(beraad__in=Beraad.objects.for_user(fetched_by))
         .filter(theme__merged_into__isnull=True)
         .order_by("-created_at")
         .values_list("theme_id", "inclusion__signal__title", "inclusion__signal__description")[
@@ -507,16 +509,18 @@ def recommendation_get(*, pk: int, fetched_by: User) -> Recommendation | None:
     return recommendation_list(fetched_by=fetched_by).filter(pk=pk).first()
 
 
-def theme_sessions(theme: Theme) -> list[tuple[Beraad, int, int]]:
-    """The sessions in which a theme was tagged: (beraad, signals, bodies), newest first."""
+def theme_sessions(*, theme: Theme, fetched_by: User) -> list[tuple[Beraad, int, int]]:
+    """The sessions in which a theme was tagged, as far as the user may see them: (beraad,
+    signals, bodies), newest first."""
+    visible = Beraad.objects.for_user(fetched_by)
     rows = (
-        Tag.objects.filter(theme=theme)
+        Tag.objects.filter(theme=theme, beraad__in=visible)
         .values("beraad")
         .annotate(signals=Count("pk"), bodies=Count("body", distinct=True))
         .order_by()
     )
     counts = {row["beraad"]: (row["signals"], row["bodies"]) for row in rows}
-    beraden = Beraad.objects.filter(pk__in=counts).order_by("-date", "-pk")
+    beraden = visible.filter(pk__in=counts).defer("snapshot").order_by("-date", "-pk")
     return [(beraad, *counts[beraad.pk]) for beraad in beraden]
 
 
@@ -540,17 +544,20 @@ def theme_merge_effect(theme: Theme) -> MergeEffect:
     )
 
 
-def recurrence_after(recommendation: Recommendation) -> list[Beraad]:
+def recurrence_after(*, recommendation: Recommendation, fetched_by: User) -> list[Beraad]:
     """Later sessions in which the theme of an adopted recommendation was tagged again: the
-    flag that adopting it did not end the problem."""
+    flag that adopting it did not end the problem. Only the sessions the user may see (a
+    reader: the shared ones); the others are not named, nor is their number told."""
     if recommendation.response != Response.OVERGENOMEN:
         return []
     beraad = recommendation.beraad
+    tagged = Tag.objects.filter(theme_id=recommendation.theme_id).values("beraad")
     return list(
-        Beraad.objects.filter(tags__theme_id=recommendation.theme_id)
+        Beraad.objects.for_user(fetched_by)
+        .filter(pk__in=tagged)
         .filter(Q(date__gt=beraad.date) | Q(date=beraad.date, pk__gt=beraad.pk))
-        .distinct()
-        .order_by("date")
+        .defer("snapshot")
+        .order_by("date", "pk")
     )
 
 

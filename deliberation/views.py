@@ -796,7 +796,7 @@ class ThemeDetailView(RoleRequiredMixin, TemplateView):
             theme=theme,
             page=page,
             events=page.object_list,
-            sessions=selectors.theme_sessions(theme),
+            sessions=selectors.theme_sessions(theme=theme, fetched_by=self.request.user),
         )
         return context
 
@@ -905,7 +905,9 @@ class RecommendationDetailView(RoleRequiredMixin, FormView):
         return super().get_context_data(
             recommendation=self.recommendation,
             can_respond=can_respond,
-            recurrence=selectors.recurrence_after(self.recommendation),
+            recurrence=selectors.recurrence_after(
+                recommendation=self.recommendation, fetched_by=user
+            ),
             **kwargs,
         )
 

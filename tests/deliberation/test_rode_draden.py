@@ -234,7 +234,9 @@ def test_a_theme_that_recurs_after_an_adopted_recommendation_is_flagged(
     assert statuses["Tijdigheid"].after_adopted is flagged
     assert statuses["Bereikbaarheid"].after_adopted is False
     recommendation.refresh_from_db()
-    assert selectors.recurrence_after(recommendation) == ([current] if flagged else [])
+    assert selectors.recurrence_after(recommendation=recommendation, fetched_by=chair) == (
+        [current] if flagged else []
+    )
 
 
 # --- Analysis ------------------------------------------------------------------------------------

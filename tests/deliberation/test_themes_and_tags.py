@@ -114,7 +114,10 @@ def test_the_catalogue_persists_across_sessions(chair, body, other_body):
     second = advance(second, chair, BeraadState.IN_BERAAD)
     tag(second, late_a, theme, chair)
     tag(second, late_b, theme, chair)
-    assert [(b.pk, signals, bodies) for b, signals, bodies in selectors.theme_sessions(theme)] == [
+    assert [
+        (b.pk, signals, bodies)
+        for b, signals, bodies in selectors.theme_sessions(theme=theme, fetched_by=chair)
+    ] == [
         (second.pk, 2, 2),
         (first.pk, 1, 1),
     ]
