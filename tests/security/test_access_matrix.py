@@ -225,6 +225,22 @@ def build_world() -> World:
         signal.refresh_from_db()
     for recommendation in w.recommendations.values():
         recommendation.refresh_from_db()
+    # The readers adopted the shared session's recommendation, and its theme came back in
+    # every later session, none of them shared: its page must name and link none of them to
+    # a reader (issue 17; tests/security/test_cross_session.py has the other cross-session
+    # mentions).
+    shared = w.recommendations["gedeeld"]
+    w.recommendations["gedeeld"] = deliberation_services.recommendation_respond(
+        recommendation=shared,
+        user=reader,
+        version=shared.version,
+        response="overgenomen",
+        response_reason="",
+        owner="",
+        due_date=None,
+        progress="",
+        status="open",
+    )
 
     for state in STARTED:
         w.memos[f"concept@{state}"] = ready_memo(w.beraden[state], version=1, requested_by=chair)
