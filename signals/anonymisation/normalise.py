@@ -13,6 +13,7 @@ invisible ones included.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -112,3 +113,46 @@ def normalise(text: str) -> Normalised:
                 ends.append(end)
         index = end
     return Normalised(text, "".join(parts), tuple(starts), tuple(ends))
+
+
+# Initials, as the start of a name: "H.W. ", "C.A.M.", "N. ".
+_INITIALS = r"(?<![\w.])(?:[A-Z]\.\s?){1,5}\s*"
+# "H.W. (Henk) Altena", "Bouzid, N. (Noor)": the given name in brackets after the initials,
+# as registers and letters write it. Without the brackets the name reads as one.
+_BRACKETED_GIVEN_NAME = re.compile(_INITIALS + r"(\()[A-Z][^\W\d_]+(\))")
+# "J.P. VAN DER MEER": a name in capitals after initials, read as "J.P. Van Der Meer".
+_SHOUTED_AFTER_INITIALS = re.compile(_INITIALS + r"((?:[A-Z][A-Z'-]*[A-Z]\b ?){1,4})")
+
+
+def name_forms(normalised: Normalised) -> Normalised:
+    """The regular text with two ways of writing a name after initials made ordinary: a
+    given name in brackets loses its brackets, and a surname in capitals is written with one
+    capital per word. Every character keeps where it came from, so a name found here covers
+    the brackets of the original too."""
+    text = normalised.text
+    removed: set[int] = set()
+    for match in _BRACKETED_GIVEN_NAME.finditer(text):
+        removed.update((match.start(1), match.start(2)))
+    recased = list(text)
+    changed = bool(removed)
+    for match in _SHOUTED_AFTER_INITIALS.finditer(text):
+        for word in re.finditer(r"[A-Z][A-Z'-]*", match.group(1)):
+            start = match.start(1) + word.start()
+            for index in range(start + 1, start + len(word.group())):
+                recased[index] = recased[index].lower()
+                changed = True
+    if not changed:
+        return normalised
+    starts, ends = list(normalised.starts), list(normalised.ends)
+    for index in removed:  # a bracket belongs to the letter inside it
+        if text[index] == "(":
+            starts[index + 1] = starts[index]
+        else:
+            ends[index - 1] = ends[index]
+    keep = [index for index in range(len(text)) if index not in removed]
+    return Normalised(
+        normalised.original,
+        "".join(recased[index] for index in keep),
+        tuple(starts[index] for index in keep),
+        tuple(ends[index] for index in keep),
+    )

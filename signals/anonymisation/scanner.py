@@ -45,7 +45,7 @@ from .lexicon import (
     Lexicon,
     _words,
 )
-from .normalise import normalise
+from .normalise import name_forms, normalise
 
 # The kinds of personal data, in the order in which they win when two findings overlap.
 NAAM = "naam"
@@ -98,12 +98,17 @@ _EMAIL = re.compile(
     re.IGNORECASE,
 )
 # Without the top-level domain, only at the big mail providers: "j.jansen@gmail".
-_EMAIL_PROVIDER = re.compile(
-    r"(?<![\w.+-])[\w+-]+(?:\.[\w+-]+)*\s*@\s*(?:gmail|hotmail|outlook|live|icloud|yahoo|"
+_PROVIDERS = (
+    r"(?:gmail|hotmail|outlook|live|icloud|yahoo|"
     r"ziggo|kpnmail|kpnplanet|planet|home|hetnet|xs4all|casema|upcmail|chello|telfort|"
-    r"zeelandnet|online|quicknet|msn|me|protonmail|proton)(?![\w.-])",
+    r"zeelandnet|online|quicknet|msn|me|protonmail|proton)"
+)
+_EMAIL_PROVIDER = re.compile(
+    r"(?<![\w.+-])[\w+-]+(?:\.[\w+-]+)*\s*@\s*" + _PROVIDERS + r"(?![\w.-])",
     re.IGNORECASE,
 )
+# The rest of an address from the "@" on, at a mail provider of people: "@ gmail.com".
+_AT_PROVIDER = re.compile(r"\W*(?:at|apenstaartje)?\W*" + _PROVIDERS + r"\b", re.IGNORECASE)
 
 _LOCAL_PART_END = re.compile(r"\s*(?:@|[(\[{<]|\s(?:at|apenstaartje)\s)", re.IGNORECASE)
 # Mailboxes of an organisation, not of a person ("info@gemeente.nl", "wmo@hengelo.nl").
@@ -120,6 +125,9 @@ _FUNCTIONAL_MAILBOXES = frozenset(
     """
     )
 )
+# "Postbus 20, 7500 AA", "antwoordnummer 1234 7500 VB": the postcode of a post box, which only
+# organisations have.
+_POSTBUS_BEFORE = re.compile(r"\b(?:postbus|antwoordnummer)\s*\d{1,6}\s*[,;]?\s*$", re.IGNORECASE)
 _IBAN_START = re.compile(r"(?<![\w])([A-Za-z]{2}) ?(\d{2})(?=[ .-]?[A-Za-z0-9])")
 # The length of an IBAN per country (the ISO 13616 registry).
 _IBAN_LENGTHS = {
@@ -518,7 +526,7 @@ class Scanner:
         """The personal data in ``text``, as spans of ``text`` itself."""
         if not text or not text.strip():
             return ()
-        normalised = normalise(text)
+        normalised = name_forms(normalise(text))
         found = self._findings(normalised.text)
         if normalised.text is text:
             return found
@@ -636,10 +644,34 @@ class Scanner:
         for pattern in (_EMAIL, _EMAIL_PROVIDER):
             for match in pattern.finditer(text):
                 local = _LOCAL_PART_END.split(match.group(), maxsplit=1)[0]
-                if local.lower() in _FUNCTIONAL_MAILBOXES:
+                if self._functional_mailbox(local, match.group()[len(local) :]):
                     continue  # "wmo@hengelo.nl", "info@…": a mailbox of an organisation
                 found.append(Finding(EMAIL, match.start(), match.end()))
         return found
+
+    def _functional_mailbox(self, local: str, rest: str) -> bool:
+        """A mailbox of an organisation, not of a person: a known one ("info", "wmo"), or one
+        ordinary word that is neither a given name nor a surname ("algemeen@", "meldpunt@") at
+        a domain that is not a person's: "bakker@", "jan@", "ouders@familie-smeets.nl" or
+        "thuis@gmail.com" stay a person's."""
+        lower = local.lower().strip()
+        if lower in _FUNCTIONAL_MAILBOXES:
+            return True
+        domain_words = [word for word in re.split(r"[\W_]+", rest.lower()) if word]
+        personal_domain = _AT_PROVIDER.match(rest) or any(
+            word in ("familie", "fam", "gezin", "huize")
+            or self.lexicon.is_surname(word)
+            or self.lexicon.is_first_name(word)
+            for word in domain_words[:-1]
+        )
+        return (
+            not personal_domain
+            and lower.isalpha()
+            and len(lower) > 3
+            and self.lexicon.zipf(lower) >= 3
+            and not self.lexicon.is_first_name(lower)
+            and not self.lexicon.is_surname(lower)
+        )
 
     def _ibans(self, text: str) -> list[Finding]:
         found = []
@@ -705,6 +737,8 @@ class Scanner:
             letters, separator = match.group(3), match.group(2)
             if letters.upper() in _POSTCODE_NOT_ISSUED:
                 continue
+            if _POSTBUS_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+                continue  # "Postbus 20, 7500 AA Enschede": an organisation's post box
             if not letters.isupper():
                 # "2024 en", "1945 nr. 12", "1500 km": a number and a word. In lower case the
                 # two letters are a postcode's only if no word has them, and, apart from
@@ -1305,6 +1339,9 @@ class Scanner:
         organisation = before >= 0 and (
             tokens[before].lower in PLACE_NOUNS
             or tokens[before].lower.endswith(_ORGANISATION_ENDINGS)
+            # "het Antoni van Leeuwenhoek", "Het Dr. Sarphatihuis": Dutch puts no neuter
+            # article before a person, only before a hospital, a museum, a building.
+            or tokens[before].lower == "het"
         )
         # "de Jan van Goyenschool": the name runs on into a school or a street.
         probe = last + 1

@@ -229,6 +229,12 @@ def test_any_text_scans_without_error_and_redacts_cleanly(text):
         ("klager, geb. 12-3-'80, kreeg", [("geboortedatum", "12-3-'80")]),
         ("Pieter (° 02/09/2001) vraagt", [("naam", "Pieter"), ("geboortedatum", "02/09/2001")]),
         ("gebdat 19881122 volgens de BRP", [("geboortedatum", "19881122")]),
+        # Registers: the given name in brackets after the initials, the surname in capitals.
+        ("Klager H.W. (Henk) Altena belde.", [("naam", "H.W. (Henk) Altena")]),
+        ("Aanvrager J.P. VAN DER MEER kreeg geen antwoord.", [("naam", "J.P. VAN DER MEER")]),
+        # A mailbox of one ordinary word is a person's at a family's or a provider's domain.
+        ("Mail aan ouders@familie-smeets.nl", [("email", "ouders@familie-smeets.nl")]),
+        ("Mail aan thuis@gmail.com", [("email", "thuis@gmail.com")]),
     ],
 )  # fmt: skip
 def test_the_spellings_people_use_are_found(text, expected):
@@ -264,6 +270,10 @@ def test_the_spellings_people_use_are_found(text, expected):
         "Inwoners van Heechterp-Schieringen ervaren de wijkagent als bereikbaar.",
         "Ouders klagen over de reistijd naar het Jeroen Bosch Ziekenhuis.",
         "klantnummer 400123457 is niet gekoppeld.",
+        # Post boxes, mailboxes of an organisation, and things named after people.
+        "Bezwaar per post: Postbus 1234, 9700 CA Groningen, onder vermelding van het kenmerk.",
+        "Vragen kunnen naar meldpunt@veiligthuis-regio.nl of het algemene nummer.",
+        "De patiënten van het Máxima Medisch Centrum en het Antoni van Leeuwenhoek wachtten.",
     ],
 )
 def test_ordinary_text_in_lower_case_passes(text):
