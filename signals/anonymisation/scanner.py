@@ -548,9 +548,26 @@ class Scanner:
         candidates += addresses
         names = self._names(text, addresses)
         names += self._names_beside(text, _resolve(candidates + names), names)
+        names = self._not_places_after_postcodes(text, candidates, names)
         candidates += names
         candidates += self._dates_after_names(text, names)
         return _resolve(candidates)
+
+    @staticmethod
+    def _not_places_after_postcodes(text: str, found: list[Finding], names: list) -> list:
+        """ "2517 AD Den Haag", "1051 BC Amsterdam": the words right after a postcode are its
+        place, whatever else they might be."""
+        postcode_ends = {finding.end for finding in found if finding.type == POSTCODE}
+        if not postcode_ends:
+            return names
+        kept = []
+        for name in names:
+            gap = len(text[: name.start]) - len(text[: name.start].rstrip(" "))
+            after_postcode = name.start - gap in postcode_ends and 0 < gap <= 2
+            if after_postcode and len(text[name.start : name.end].split()) <= 3:
+                continue
+            kept.append(name)
+        return kept
 
     def _names_beside(self, text: str, found: tuple[Finding, ...], names: list) -> list:
         """In a list or a record a name stands beside other personal data: "Benali, Azzouzi,

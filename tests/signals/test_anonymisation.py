@@ -235,6 +235,9 @@ def test_any_text_scans_without_error_and_redacts_cleanly(text):
         # A mailbox of one ordinary word is a person's at a family's or a provider's domain.
         ("Mail aan ouders@familie-smeets.nl", [("email", "ouders@familie-smeets.nl")]),
         ("Mail aan thuis@gmail.com", [("email", "thuis@gmail.com")]),
+        # The place after a postcode is a place, also one that is a surname as well.
+        ("Laan van Meerdervoort 45 A, 2517 AD Den Haag.",
+         [("adres", "Laan van Meerdervoort 45 A"), ("postcode", "2517 AD")]),
     ],
 )  # fmt: skip
 def test_the_spellings_people_use_are_found(text, expected):
