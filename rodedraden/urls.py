@@ -55,6 +55,9 @@ account_patterns = [
     ),
 ]
 
+# Django's error page, or 503 "tijdelijk niet beschikbaar" while the database is unreachable.
+handler500 = "rodedraden.views.server_error"
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("health/", views.health, name="health"),

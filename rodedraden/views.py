@@ -1,23 +1,30 @@
-"""Site-wide views: the start page per role, the accessibility statement and the health
-endpoint.
+"""Site-wide views: the start page per role, the accessibility statement, the health
+endpoint and the error page for an unreachable database.
 
 This module composes the apps (it is the top of the URL tree), so it may read from any of them.
 """
 
 import datetime
 import logging
+import sys
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
+from django.views import defaults
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from deliberation.models import OPEN_STATUSES
 from deliberation.selectors import beraad_list, current_beraden, recommendation_list
+from rodedraden import outages
 from rodedraden.accounts.models import Role
 from signals.selectors import body_list, draft_counts
 
@@ -82,12 +89,53 @@ class AccessibilityStatementView(TemplateView):
 @require_safe
 @never_cache
 def health(request):
-    """Liveness and readiness for load balancers and container health checks."""
+    """Liveness and readiness for load balancers and container health checks.
+
+    Answered by rodedraden.middleware.HealthCheckMiddleware before the middleware that reads
+    the database (the session, the user), so a probe with a session cookie gets this answer
+    too."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError:
-        logger.exception("Health check: database unreachable")
-        return JsonResponse({"status": "error", "database": "error"}, status=503)
+    except DatabaseError as error:
+        if outages.database_unavailable(error):
+            outages.database.failed(error)  # once per outage, not at every probe
+        else:
+            logger.exception("Health check: the database answered with an error")
+        response = JsonResponse({"status": "error", "database": "error"}, status=503)
+        # Logged above: Django's request log would add a line for every probe.
+        response._has_been_logged = True
+        return response
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+# Seconds a browser or client is asked to wait before trying again while the database is down.
+RETRY_AFTER_SECONDS = 30
+
+
+@requires_csrf_token
+def server_error(request):
+    """handler500: Django's error page, or, when the error is that the database cannot be
+    reached, 503 "tijdelijk niet beschikbaar" with ``Retry-After``.
+
+    Django answers every uncaught error through here, wherever it was raised: in a view, or in
+    a middleware before or after it (the session, the user, the session saved after the view).
+    The page is rendered without the request (no context processor, no session, no user): it
+    must not touch the database. It is logged once per outage, without a traceback
+    (rodedraden.outages); any other error is Django's 500 with its traceback, as before."""
+    error = sys.exc_info()[1]
+    if error is None or not outages.database_unavailable(error):
+        return defaults.server_error(request)
+    outages.database.failed(error)
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    with translation.override(language):
+        html = loader.render_to_string("503.html")
+    response = HttpResponse(html, status=503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Content-Language"] = language
+    add_never_cache_headers(response)
+    # Logged above, once per outage: Django's request log would add a traceback per request.
+    response._has_been_logged = True
+    return response
