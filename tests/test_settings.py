@@ -215,6 +215,6 @@ def test_the_pages_have_a_cache_of_their_own_bounded_per_process_shared_in_redis
     assert local["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     assert local["OPTIONS"] == {"MAX_ENTRIES": 7}
     shared = pages_cache({"CACHE_URL": "redis://cache.gemeente.example:6379/2"})
-    assert shared["BACKEND"] == "django_redis.cache.RedisCache"
+    assert shared["BACKEND"] == "rodedraden.cache.RedisCache"
     assert shared["LOCATION"] == "redis://cache.gemeente.example:6379/2"
     assert shared["KEY_PREFIX"] == "pages"

@@ -67,8 +67,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /health/ is answered here, before anything below reads the database (the session, the
+    # user), also for a probe with a session cookie.
+    "rodedraden.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, except that a session that cannot be saved after a view because the database
+    # went away does not turn the view's (committed) answer into an error page.
+    "rodedraden.middleware.SessionMiddleware",
     "rodedraden.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -126,8 +131,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ------------------------------------------------------------------------------------
 # In memory per process by default; CACHE_URL=redis://… shares it between processes and
 # machines. Sessions live in the database and are read through the cache; when the cache is
-# unreachable every call is logged and skipped (django-redis's IGNORE_EXCEPTIONS), so pages
-# still render, straight from the database.
+# unreachable every call is skipped (django-redis's IGNORE_EXCEPTIONS), so pages still render,
+# straight from the database. The log says so once per outage and once when it is over
+# (rodedraden.cache), not with a traceback per call.
 CACHE_URL = env("CACHE_URL", default="")
 # Redis Sentinel (high availability): the name of the monitored master, and the sentinels'
 # host:port. Then CACHE_URL names the master instead of a host (redis://mymaster/2) and
@@ -141,7 +147,7 @@ REDIS_SENTINELS = [
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "rodedraden.cache.RedisCache",
             "LOCATION": CACHE_URL,
             "OPTIONS": {
                 "SOCKET_CONNECT_TIMEOUT": 1,
@@ -161,7 +167,7 @@ else:
     # reach another's copy.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False  # rodedraden.cache logs the outage instead
 # The costly parts of the main pages (the tagging workspace, the dashboard, a body's signal
 # list) are kept in the cache, under the data version they were made of (rodedraden.pagecache):
 # at most this long, 0 to render them at every request.
