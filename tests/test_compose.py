@@ -256,3 +256,35 @@ def test_database_connections_are_kept_between_requests():
     # bench/load.py gives its gunicorn the same default (tests.compose.compose_default).
     for service in LONG_RUNNING_APP_SERVICES:
         assert int(compose_default("CONN_MAX_AGE", service)) == 60
+
+
+# --- The client's address behind the proxy (issue 17, point 4) ----------------------------------
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_the_lockout_counts_the_address_the_one_proxy_in_front_of_web_saw(service):
+    """web is published on the host's loopback only: what reaches it from elsewhere comes
+    through the one reverse proxy on the host that production expects, which appends the
+    client's address to X-Forwarded-For. With 0, every client would be Docker's bridge address
+    and one person's wrong passwords would lock out everyone."""
+    assert compose_default("AXES_PROXY_COUNT", service) == "1"
+
+
+def test_web_is_reachable_from_the_host_only_through_its_loopback():
+    ports = load_compose()["services"]["web"]["ports"]
+    assert ports
+    for port in ports:
+        assert str(port).startswith("127.0.0.1:"), port
+    for name, service in load_compose()["services"].items():
+        if name != "web":
+            for port in service.get("ports", []):
+                assert not str(port).endswith(":8000"), (name, port)
+
+
+def test_the_compose_proxy_count_reaches_the_lockout():
+    """The variable compose sets is the one the settings read."""
+    from tests.test_settings import run
+
+    script = "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)"
+    env = {"AXES_PROXY_COUNT": compose_default("AXES_PROXY_COUNT")}
+    result = run(["-c", script], env, "rodedraden.settings.local")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1"

@@ -3,12 +3,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from two_factor import views as two_factor_views
 
 from .forms import CodeForm, DisableForm, RecoveryCodeForm
+from .lockout import code_allowed, code_failed
 from .methods import linked_app
 
 
@@ -34,7 +36,9 @@ class LocalRedirectMixin:
 
 class LoginView(LocalRedirectMixin, two_factor_views.LoginView):
     """Username and password, then the code from the authenticator app (or a recovery code)
-    for users who have set one up. Failed attempts count towards the lockout (django-axes)."""
+    for users who have set one up. Failed attempts count towards the lockout (django-axes):
+    wrong passwords through the authentication backend, wrong codes here
+    (rodedraden.accounts.lockout), per username and address."""
 
     redirect_authenticated_user = True
     # The token step's form follows the device: CodeForm (rodedraden.accounts.methods).
@@ -58,6 +62,34 @@ class LoginView(LocalRedirectMixin, two_factor_views.LoginView):
         if device is None and step != self.BACKUP_STEP:
             device = self.device_cache = linked_app(self.get_user())
         return device
+
+    CODE_STEPS = (two_factor_views.LoginView.TOKEN_STEP, two_factor_views.LoginView.BACKUP_STEP)
+
+    def post(self, *args, **kwargs):
+        # A code typed at a username and address that are locked out is not even checked: the
+        # attempt is counted (it extends the lock, as for a password) and answered with the
+        # lockout page.
+        user = self.get_user()
+        posted_step = self.request.POST.get(f"{self.get_prefix(self.request)}-current_step")
+        if user and posted_step in self.CODE_STEPS and not code_allowed(self.request, user):
+            self.request.axes_locked_out = True
+            code_failed(self.request, user, sender=type(self))
+            return locked_out(self.request)
+        return super().post(*args, **kwargs)
+
+    def render(self, form=None, **kwargs):
+        # A form of a code step comes back bound only when it was refused; a code that was
+        # checked and wrong counts as a failed sign-in.
+        if (
+            form is not None
+            and form.is_bound
+            and self.steps.current in self.CODE_STEPS
+            and form.has_error(NON_FIELD_ERRORS, "invalid_token")
+        ):
+            code_failed(self.request, self.get_user(), sender=type(self))
+            if getattr(self.request, "axes_locked_out", False):
+                return locked_out(self.request)
+        return super().render(form, **kwargs)
 
 
 class SetupView(LocalRedirectMixin, two_factor_views.SetupView):

@@ -35,9 +35,11 @@ def on_logout(sender, request, user, **kwargs):
         audit_event_record(event=AuditEvent.LOGOUT, obj=user, actor=user)
 
 
-def on_login_failed(sender, credentials, request=None, **kwargs):
+def on_login_failed(sender, credentials, request=None, failure="credentials", **kwargs):
     """A failed sign-in names the account when the username is one; what was typed into the
-    username field is never kept (people type their password there by mistake)."""
+    username field is never kept (people type their password there by mistake). ``failure``
+    says what was wrong: the password ("credentials") or a second-factor code ("code",
+    rodedraden.accounts.lockout); never the code itself."""
     User = get_user_model()
     username = credentials.get(User.USERNAME_FIELD) or credentials.get("username") or ""
     account = User.objects.filter(**{User.USERNAME_FIELD: username}).first() if username else None
@@ -47,7 +49,7 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
         obj=account,
         model=User,
         details={
-            "reason": "locked_out" if locked else "credentials",
+            "reason": "locked_out" if locked else failure,
             "known_account": bool(account),
         },
     )

@@ -210,13 +210,21 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # members are offered it. Recovery codes are one-time static tokens.
 TWO_FACTOR_REQUIRED_ROLES = ["voorzitter", "lezer", "beheerder"]
 TWO_FACTOR_LOGIN_TIMEOUT = 600  # seconds between the password and the code
-OTP_TOTP_THROTTLE_FACTOR = 1  # after a wrong code, wait 1, 2, 4, … seconds
+# Wrong codes are counted by the lockout below, per username and address, like wrong
+# passwords (rodedraden/accounts/lockout.py). django-otp's own throttle is off: it doubles a
+# wait on the device after each wrong code, whatever the address, so whoever knows the password
+# could make the real user's right codes be refused everywhere.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # The admin may remove a lost device (its owner then links a new one), never read its secret.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
-# Lockout (django-axes): 10 failed sign-ins for one username from one address lock that pair
-# for an hour.
+# Lockout (django-axes): 10 failed sign-ins (a wrong password or a wrong code) for one username
+# from one address lock that pair for an hour; 30 for one username from all addresses together
+# lock that username (rodedraden/accounts/lockout.py).
+AXES_HANDLER = "rodedraden.accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_USERNAME_FAILURE_LIMIT = env.int("AXES_USERNAME_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

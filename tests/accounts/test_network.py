@@ -45,3 +45,65 @@ def test_behind_a_proxy_one_client_locking_itself_out_does_not_lock_out_another(
         sign_in(client, member.username, "wrong password", **attacker)
     assert sign_in(client, member.username, PASSWORD, **attacker).status_code == 429
     assert sign_in(client, member.username, PASSWORD, **colleague).status_code == 302
+
+
+def addresses(count: int) -> list[str]:
+    return [f"203.0.113.{number}" for number in range(1, count + 1)]
+
+
+@pytest.mark.django_db
+def test_failures_across_many_addresses_lock_that_username_only(settings, member, body):
+    """Issue 17, point 4: below the per-address limit at every address, the failures for one
+    username add up across addresses to a limit of their own; that username is locked
+    everywhere, another is not."""
+    from tests.conftest import Client
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(body=body, user__username="collega")
+    settings.TRUSTED_PROXY_COUNT = 1
+    per_address = settings.AXES_FAILURE_LIMIT - 1
+    spread = addresses(settings.AXES_USERNAME_FAILURE_LIMIT // per_address + 1)
+    failures = 0
+    for address in spread:
+        for _ in range(per_address):
+            if failures == settings.AXES_USERNAME_FAILURE_LIMIT - 1:
+                break
+            response = sign_in(
+                Client(),
+                member.username,
+                "wrong password",
+                REMOTE_ADDR=PEER,
+                HTTP_X_FORWARDED_FOR=address,
+            )
+            assert response.status_code == 200
+            failures += 1
+    # One more, from an address that never failed before, reaches the limit.
+    fresh = {"REMOTE_ADDR": PEER, "HTTP_X_FORWARDED_FOR": "198.51.100.200"}
+    assert sign_in(Client(), member.username, "wrong password", **fresh).status_code == 429
+    # The username is locked everywhere now, with the right password too.
+    elsewhere = {"REMOTE_ADDR": PEER, "HTTP_X_FORWARDED_FOR": "198.51.100.201"}
+    assert sign_in(Client(), member.username, PASSWORD, **elsewhere).status_code == 429
+    # Another username from those very addresses is not.
+    for address in (spread[0], "198.51.100.200"):
+        other = {"REMOTE_ADDR": PEER, "HTTP_X_FORWARDED_FOR": address}
+        assert sign_in(Client(), "collega", PASSWORD, **other).status_code == 302
+
+
+@pytest.mark.django_db
+def test_below_the_per_username_limit_a_right_password_signs_in_from_a_new_address(
+    settings, member
+):
+    from tests.conftest import Client
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    for address in addresses(3):
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            sign_in(
+                Client(),
+                member.username,
+                "wrong password",
+                REMOTE_ADDR=PEER,
+                HTTP_X_FORWARDED_FOR=address,
+            )
+    fresh = {"REMOTE_ADDR": PEER, "HTTP_X_FORWARDED_FOR": "198.51.100.200"}
+    assert sign_in(Client(), member.username, PASSWORD, **fresh).status_code == 302
