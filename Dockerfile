@@ -53,11 +53,11 @@ COPY --from=build /app/.venv /app/.venv
 COPY . /app
 
 # Collect (and compress/hash) the static files into the image. Production settings refuse to
-# load without SECRET_KEY and ALLOWED_HOSTS: throwaway values exist for this RUN line only and are
-# not stored in any ENV or layer metadata. The code stays owned by root (read-only for the app);
+# load without SECRET_KEY, ALLOWED_HOSTS and a mail server: throwaway values exist for this RUN
+# line only and are not stored in any ENV or layer metadata. The code stays owned by root (read-only for the app);
 # only var/media (uploads, generated files; a volume in docker-compose.yml) is writable.
 RUN SECRET_KEY="build-only-$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
-        ALLOWED_HOSTS=localhost \
+        ALLOWED_HOSTS=localhost EMAIL_HOST=build-only.invalid \
         python manage.py collectstatic --noinput \
     && python -m compileall -q -x '/app/\.venv/' /app \
     && mkdir -p /app/var/media \

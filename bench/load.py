@@ -12,8 +12,8 @@ One fresh process (``python -m bench.load``) does the whole run, start to end:
    signals, 60 % of them tagged), then :data:`MEMBERS` member accounts spread over the five
    bodies and a second chair; each chair has a confirmed authenticator (TOTP) device;
 3. it starts the ``web`` command of docker-compose.yml (gunicorn, configured by
-   rodedraden/gunicorn.py) on a free port, with :data:`WORKERS` workers of :data:`THREADS`
-   threads;
+   rodedraden/gunicorn.py) on a free port, sized as that configuration sizes it for this
+   machine (:data:`WORKERS` workers of :data:`THREADS` threads: 5 x 4 on two cores);
 4. it runs locust (bench/locustfile.py) headless in a process of its own: every user signs in
    through the real login form (the two chairs first, with their second factor, then the
    members all at once: Argon2 makes that a burst of work of its own, reported apart); once
@@ -53,6 +53,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from rodedraden.gunicorn import available_cpus
+from rodedraden.gunicorn import size as gunicorn_size
+
 from .common import ROOT, Metric, Report, run_child
 
 MODULE = "bench.load"
@@ -68,10 +71,11 @@ SIGNALS = 100  # in the beraad the chairs tag
 TAG_THEMES = 10  # the themes the chairs toggle, the first ones (rode draden among them)
 TEXTS = 40  # clean signal texts the members choose from
 MEMBER_PREFIX = "load-lid-"
-# Two cores: five processes (2 x cores + 1, gunicorn's advice) of four threads, so that one
-# waiting for PostgreSQL does not hold the others up; 20 connections at most.
-WORKERS = 5
-THREADS = 4
+# The web process as rodedraden/gunicorn.py sizes it for this machine, as in docker-compose.yml
+# (2 x cores + 1 processes, gunicorn's advice, of four threads: 5 x 4 on two cores); the
+# command is started without a flag or a variable of its own, so the figures are those of the
+# configuration that is deployed.
+WORKERS, THREADS = gunicorn_size(available_cpus())
 STOP_TIMEOUT = 120  # seconds for the users to finish the task they are in (not cut off)
 SIGN_IN_TIMEOUT = 180  # seconds for everyone to sign in (Argon2 takes its time)
 STARTUP_TIMEOUT = 60  # seconds for gunicorn to answer /health/
@@ -318,8 +322,6 @@ def _gunicorn(
     port = _free_port()
     env = venv_env(
         GUNICORN_BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY=str(WORKERS),
-        GUNICORN_THREADS=str(THREADS),
         DJANGO_SETTINGS_MODULE=settings_module,
         DEBUG="false",
         DATABASE_URL=database_url,

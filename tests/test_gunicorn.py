@@ -96,3 +96,69 @@ def test_web_command_serves_the_health_check_and_the_login_redirect(tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+# --- One configuration, sized from the machine (issue 17, point 14) ---------------------------
+SIZING_FLAGS = ("-w", "--workers", "--threads", "-k", "--worker-class", "-c", "--config")
+
+
+@pytest.mark.parametrize(
+    ("cpus", "expected"),
+    [(1, (3, 4)), (2, (5, 4)), (4, (9, 4)), (8, (12, 4)), (64, (12, 4))],
+)
+def test_the_web_process_is_sized_from_the_machine(cpus, expected):
+    from rodedraden import gunicorn
+
+    assert gunicorn.size(cpus, environ={}) == expected
+
+
+def test_the_environment_overrides_the_sizing():
+    from rodedraden import gunicorn
+
+    assert gunicorn.size(2, environ={"WEB_CONCURRENCY": "2"}) == (2, 4)
+    assert gunicorn.size(2, environ={"GUNICORN_THREADS": "1"}) == (5, 1)
+    assert gunicorn.size(2, environ={"WEB_CONCURRENCY": "", "GUNICORN_THREADS": ""}) == (5, 4)
+
+
+def test_the_configuration_file_applies_the_sizing(monkeypatch):
+    import importlib
+
+    from rodedraden import gunicorn
+
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.delenv("GUNICORN_THREADS", raising=False)
+    try:
+        importlib.reload(gunicorn)
+        assert (gunicorn.workers, gunicorn.threads) == gunicorn.size(gunicorn.available_cpus())
+        assert gunicorn.threads == 4
+        assert gunicorn.workers == min(2 * gunicorn.available_cpus() + 1, 12)
+    finally:
+        monkeypatch.undo()
+        importlib.reload(gunicorn)
+
+
+def test_compose_runs_the_configuration_file_without_sizing_flags_of_its_own():
+    from tests.compose import load_compose
+
+    command = compose_command("web")
+    assert command[:3] == ["gunicorn", "--config", "python:rodedraden.gunicorn"]
+    rest = command[3:]
+    assert not [arg for arg in rest if arg.split("=")[0] in SIZING_FLAGS], rest
+    environment = load_compose()["services"]["web"].get("environment", {})
+    assert "WEB_CONCURRENCY" not in environment
+    assert "GUNICORN_THREADS" not in environment
+
+
+def test_the_load_test_runs_the_same_configuration():
+    """bench/load.py (and bench/pages.py, which uses its server) starts the compose command
+    as the configuration sizes it, and reports that size, not numbers of its own."""
+    import inspect
+
+    from bench import load
+    from rodedraden import gunicorn
+
+    assert gunicorn.size(gunicorn.available_cpus()) == (load.WORKERS, load.THREADS)
+    source = inspect.getsource(load._gunicorn)
+    assert "WEB_CONCURRENCY" not in source
+    assert "GUNICORN_THREADS" not in source
+    assert 'compose_command("web")' in source

@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "rodedraden.gemeente.example",
     "DATABASE_URL": "postgres://rodedraden:geheim@db.gemeente.example:5432/rodedraden",
     "CELERY_BROKER_URL": "redis://redis.gemeente.example:6379/0",
+    "EMAIL_HOST": "smtp.gemeente.example",
 }
 
 SHOW_SETTINGS = """
@@ -218,3 +219,67 @@ def test_the_pages_have_a_cache_of_their_own_bounded_per_process_shared_in_redis
     assert shared["BACKEND"] == "rodedraden.cache.RedisCache"
     assert shared["LOCATION"] == "redis://cache.gemeente.example:6379/2"
     assert shared["KEY_PREFIX"] == "pages"
+
+
+# --- Mail in production (issue 17, point 5) ------------------------------------------------------
+MAIL_REFUSED = "Production needs a mail server that delivers"
+
+
+@pytest.mark.parametrize(
+    "mail",
+    [
+        {},
+        {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"},
+        {
+            "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+            "EMAIL_HOST": "smtp.gemeente.example",
+        },
+        {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"},
+        {"EMAIL_URL": "consolemail://"},
+    ],
+    ids=["nothing", "console", "console-with-host", "file", "console-url"],
+)
+def test_production_refuses_to_start_without_a_mail_server_that_delivers(mail):
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "EMAIL_HOST"}
+    env.update(mail)
+    result = run(["manage.py", "check"], env, "rodedraden.settings.production")
+    assert result.returncode != 0
+    assert MAIL_REFUSED in result.stderr
+    assert "EMAIL_URL" in result.stderr
+    assert "EMAIL_HOST" in result.stderr
+
+
+SHOW_MAIL = """
+import json
+from django.conf import settings
+print(json.dumps([settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT,
+                  settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("mail", "expected"),
+    [
+        (
+            {"EMAIL_HOST": "smtp.gemeente.example", "EMAIL_PORT": "587", "EMAIL_USE_TLS": "true"},
+            ["django.core.mail.backends.smtp.EmailBackend", "smtp.gemeente.example", 587, True, ""],
+        ),
+        (
+            {"EMAIL_URL": "smtp+tls://rodedraden:geheim@smtp.gemeente.example:587"},
+            [
+                "django.core.mail.backends.smtp.EmailBackend",
+                "smtp.gemeente.example",
+                587,
+                True,
+                "rodedraden",
+            ],
+        ),
+    ],
+    ids=["host", "url"],
+)
+def test_production_sends_mail_through_the_configured_server(mail, expected):
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "EMAIL_HOST"}
+    env.update(mail)
+    result = run(["-c", SHOW_MAIL], env, "rodedraden.settings.production")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == expected

@@ -122,6 +122,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         ENV_FILE="/nonexistent",  # a developer's .env must not change what is tested
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        EMAIL_HOST="smtp.gemeente.example",  # production refuses to start without a mail server
         LOG_LEVEL="WARNING",
     )
     for name in ("SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "CACHE_URL", "DEBUG"):

@@ -5,6 +5,7 @@ string, the development server's request lines included; gunicorn's access log h
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 
@@ -89,3 +90,109 @@ def test_gunicorn_s_access_log_has_the_path_without_its_query():
     assert "%(U)s" in gunicorn.access_log_format
     for atom in ("%(r)s", "%(q)s", "%(f)s"):
         assert atom not in gunicorn.access_log_format
+
+
+# --- Password-reset links (issue 17, point 5) ---------------------------------------------------
+TOKEN = "cz4k2l-5f1b0a9e8d7c6b5a4f3e2d1c0b9a8f7e"
+UID = "MTIz"
+
+
+def reset_path() -> str:
+    path = reverse("password_reset_confirm", kwargs={"uidb64": UID, "token": TOKEN})
+    assert TOKEN in path
+    return path
+
+
+def assert_no_reset_secret(text: str) -> None:
+    assert TOKEN not in text
+    assert f"/{UID}/" not in text
+
+
+def gunicorn_access_line(path: str, **environ_extra: str) -> str:
+    """What gunicorn's access log writes for a GET of ``path``, with the configured logger
+    class and format."""
+    import datetime
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    config = Config()
+    config.set("access_log_format", gunicorn.access_log_format)
+    logger = gunicorn.AccessLogger(config)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": path,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "192.0.2.1",
+        "HTTP_REFERER": f"https://rodedraden.example.nl{path}",
+        **environ_extra,
+    }
+    response = SimpleNamespace(status="200 OK", sent=512, headers=[])
+    atoms = logger.atoms(
+        response, SimpleNamespace(headers=[]), environ, datetime.timedelta(milliseconds=7)
+    )
+    line = config.access_log_format % logger.atoms_wrapper_class(atoms)
+    # Every atom another format could name is masked too: the request line, the referrer.
+    for atom in ("r", "U", "f", "{raw_uri}e", "{path_info}e"):
+        assert_no_reset_secret(str(atoms.get(atom, "")))
+    return line
+
+
+def test_gunicorn_uses_the_logger_that_masks_secret_paths():
+    assert gunicorn.logger_class is gunicorn.AccessLogger
+
+
+def test_the_access_log_masks_the_token_of_a_reset_link():
+    line = gunicorn_access_line(reset_path())
+    assert_no_reset_secret(line)
+    assert '"GET /account/wachtwoord-herstellen/***/***/ HTTP/1.1" 200 512' in line
+
+
+def test_the_access_log_masks_the_set_password_address_after_it():
+    path = reverse("password_reset_confirm", kwargs={"uidb64": UID, "token": "set-password"})
+    line = gunicorn_access_line(path)
+    assert_no_reset_secret(line)
+    assert "/account/wachtwoord-herstellen/***/***/" in line
+
+
+def test_the_access_log_keeps_every_other_path():
+    line = gunicorn_access_line("/organen/rekenkamer/")
+    assert '"GET /organen/rekenkamer/ HTTP/1.1" 200 512' in line
+
+
+def test_django_s_request_log_masks_the_token_of_a_reset_link(log_lines):
+    path = reset_path()
+    logging.getLogger("django.request").warning("Not Found: %s", path)
+    logging.getLogger("django.server").warning('"%s" %s %s', f"GET {path} HTTP/1.1", "200", "9")
+    text = log_lines.getvalue()
+    assert_no_reset_secret(text)
+    assert "Not Found: /account/wachtwoord-herstellen/***/***/" in text
+    assert '"GET /account/wachtwoord-herstellen/***/***/ HTTP/1.1" 200 9' in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_gunicorn_logs_a_reset_link_without_its_token(tmp_path):
+    from tests.compose import database_url_for_subprocess
+    from tests.processes import Browser, start_web, wait_for
+
+    with contextlib.ExitStack() as cleanup:
+        web = start_web(cleanup, tmp_path, workers=1, DATABASE_URL=database_url_for_subprocess())
+        answer = Browser(web.port).get(reset_path())
+        assert answer.status == 200  # the page that says the link is not valid (any more)
+        line = wait_for(
+            lambda: next(
+                (
+                    line
+                    for line in web.process.output().splitlines()
+                    if "wachtwoord-herstellen" in line
+                ),
+                None,
+            ),
+            what="the access log line of the reset link",
+            timeout=10,
+            watch=(web.process,),
+        )
+    assert "/account/wachtwoord-herstellen/***/***/" in line
+    assert_no_reset_secret(web.process.output())
