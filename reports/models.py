@@ -45,6 +45,16 @@ class MemoQuerySet(models.QuerySet):
         return self.none()
 
 
+# What a failed version says, by the code in Memo.error (reports.services names them).
+FAILURE_MESSAGES = {
+    "StorageFull": _(
+        "There was no room left to store the file. Try again once there is room again."
+    ),
+    "WorkerLost": _("The rendering stopped each time before it was done (its worker was lost)."),
+    "": _("Something went wrong while it was made."),
+}
+
+
 def memo_path(memo: Memo, filename: str) -> str:
     return f"memos/{memo.beraad_id}/{filename}"
 
@@ -77,6 +87,10 @@ class Memo(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.CharField(_("error"), max_length=300, blank=True)
+    # While it is rendered: which process renders it (host:pid:thread) and when that process
+    # last said it is still at it (reports.services: the heartbeat and the sweep).
+    render_owner = models.CharField(_("rendered by"), max_length=300, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
 
     objects = MemoQuerySet.as_manager()
 
@@ -106,6 +120,13 @@ class Memo(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state in (MemoState.WACHTEND, MemoState.BEZIG)
+
+    @property
+    def failure_message(self) -> str:
+        """Why a failed version could not be made, in words (``error`` holds a code)."""
+        if self.state != MemoState.MISLUKT:
+            return ""
+        return str(FAILURE_MESSAGES.get(self.error, FAILURE_MESSAGES[""]))
 
     @property
     def filename(self) -> str:

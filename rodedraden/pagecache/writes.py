@@ -41,6 +41,12 @@ UNWATCHED = (
     "pagecache_",
 )
 
+# A statement that only records that a process is still at work (a memo render's heartbeat,
+# every few seconds while it runs) changes nothing a page shows.
+_HEARTBEAT_ONLY = re.compile(
+    r'\s*UPDATE\s+"?[\w.]+"?\s+SET\s+"?heartbeat_at"?\s*=\s*%s\s+WHERE\b', re.IGNORECASE
+)
+
 _migrating = False
 
 
@@ -53,7 +59,7 @@ def watch_connection(sender, connection, **kwargs) -> None:
 def changes_data(sql: str) -> bool:
     """Whether a statement writes to the pages' data."""
     match = _WRITE.match(sql)
-    if match is None:
+    if match is None or _HEARTBEAT_ONLY.match(sql):
         return False
     table = match.group(1)
     return table is None or not table.lower().startswith(UNWATCHED)

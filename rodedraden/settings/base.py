@@ -337,13 +337,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # With acks_late, Redis hands an unacknowledged task to another worker after this many
-# seconds: it must outlast both the longest task and the longest countdown/ETA, or tasks run
-# twice.
+# seconds: it must outlast both the longest task and the longest countdown/ETA (a memo's retry
+# waits 30 s at most), or tasks run twice; and no longer, so that the task of a worker that
+# died comes back in minutes (tests/reports/test_memo_heartbeat.py holds it to both).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=12 * 60 * 60)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60)
 }
 if REDIS_SENTINEL_MASTER:
     CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = REDIS_SENTINEL_MASTER
+# A memo being rendered beats on its row every MEMO_HEARTBEAT_SECONDS; a rendering whose last
+# beat is older than MEMO_LOST_AFTER_SECONDS lost its worker, and beat's sweep (every
+# MEMO_SWEEP_SECONDS) queues it again, or marks it failed after its last attempt: a lost
+# rendering is noticed within MEMO_LOST_AFTER_SECONDS + MEMO_SWEEP_SECONDS (105 s).
+MEMO_HEARTBEAT_SECONDS = env.float("MEMO_HEARTBEAT_SECONDS", default=10)
+MEMO_LOST_AFTER_SECONDS = env.float("MEMO_LOST_AFTER_SECONDS", default=75)
+MEMO_SWEEP_SECONDS = env.float("MEMO_SWEEP_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE = {
     "membership-requeue-unwelcomed": {
         "task": "signals.membership_requeue_unwelcomed",
@@ -351,7 +359,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "memos-requeue-stale": {
         "task": "reports.memos_requeue_stale",
-        "schedule": 5 * 60,
+        "schedule": MEMO_SWEEP_SECONDS,
     },
     "recommendation-reminders": {
         "task": "deliberation.recommendations_send_reminders",

@@ -58,6 +58,7 @@ EXEMPT = {
     ),
     "reports.Memo.sha256": "a hash the application computes",
     "reports.Memo.error": "the kind of failure of a render, written by the application",
+    "reports.Memo.render_owner": "the machine, process and thread rendering a memo (host:pid:thread)",
     "retention.RetentionRun.cutoffs": RETENTION,
     "retention.RetentionRun.removed": RETENTION,
     "retention.RetentionRun.removed_ids": RETENTION,
@@ -199,6 +200,7 @@ def test_the_project_apps_have_no_unguarded_free_text_but_account_data():
     assert sorted(unguarded) == [
         "deliberation.Beraad.snapshot",
         "reports.Memo.error",
+        "reports.Memo.render_owner",
         "reports.Memo.sha256",
     ]
 
