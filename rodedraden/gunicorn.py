@@ -13,6 +13,7 @@ request waiting for PostgreSQL does not hold up the others: 5 x 4 on two cores, 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 from gunicorn import glogging
 
@@ -30,11 +31,11 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def size(cpus: int, environ: dict[str, str] | None = None) -> tuple[int, int]:
+def size(cpus: int, env: Mapping[str, str] | None = None) -> tuple[int, int]:
     """(workers, threads) for a machine of ``cpus`` CPUs, unless the environment says."""
-    environ = os.environ if environ is None else environ
-    workers = int(environ.get("WEB_CONCURRENCY") or min(2 * cpus + 1, MAX_WORKERS))
-    threads = int(environ.get("GUNICORN_THREADS") or THREADS)
+    env = os.environ if env is None else env
+    workers = int(env.get("WEB_CONCURRENCY") or min(2 * cpus + 1, MAX_WORKERS))
+    threads = int(env.get("GUNICORN_THREADS") or THREADS)
     return workers, threads
 
 

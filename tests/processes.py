@@ -324,14 +324,19 @@ class Web:
     process: Process
 
 
-def start_web(cleanup, tmp_path, *, workers: int = 2, **env: str) -> Web:
-    """The ``web`` service of docker-compose.yml (gunicorn) on a free port, once healthy."""
+def start_web(cleanup, tmp_path, *, workers: int = 2, threads: int = 1, **env: str) -> Web:
+    """The ``web`` service of docker-compose.yml (gunicorn) on a free port, once healthy.
+
+    ``workers`` processes of ``threads`` threads, instead of the size rodedraden/gunicorn.py
+    gives this machine: one thread per worker, so that a test knows which database connection
+    serves it."""
     port = free_port()
     runtime = tmp_path / f"gunicorn-{port}"
     runtime.mkdir()
     environment = venv_env(
         GUNICORN_BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY=str(workers),
+        GUNICORN_THREADS=str(threads),
         DJANGO_SETTINGS_MODULE="rodedraden.settings.test",
         ALLOWED_HOSTS="127.0.0.1",
         ENV_FILE="/nonexistent",

@@ -109,15 +109,15 @@ SIZING_FLAGS = ("-w", "--workers", "--threads", "-k", "--worker-class", "-c", "-
 def test_the_web_process_is_sized_from_the_machine(cpus, expected):
     from rodedraden import gunicorn
 
-    assert gunicorn.size(cpus, environ={}) == expected
+    assert gunicorn.size(cpus, env={}) == expected
 
 
 def test_the_environment_overrides_the_sizing():
     from rodedraden import gunicorn
 
-    assert gunicorn.size(2, environ={"WEB_CONCURRENCY": "2"}) == (2, 4)
-    assert gunicorn.size(2, environ={"GUNICORN_THREADS": "1"}) == (5, 1)
-    assert gunicorn.size(2, environ={"WEB_CONCURRENCY": "", "GUNICORN_THREADS": ""}) == (5, 4)
+    assert gunicorn.size(2, env={"WEB_CONCURRENCY": "2"}) == (2, 4)
+    assert gunicorn.size(2, env={"GUNICORN_THREADS": "1"}) == (5, 1)
+    assert gunicorn.size(2, env={"WEB_CONCURRENCY": "", "GUNICORN_THREADS": ""}) == (5, 4)
 
 
 def test_the_configuration_file_applies_the_sizing(monkeypatch):
