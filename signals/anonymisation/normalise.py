@@ -124,6 +124,45 @@ _BRACKETED_GIVEN_NAME = re.compile(_INITIALS + r"(\()[A-Z][^\W\d_]+(\))")
 _SHOUTED_AFTER_INITIALS = re.compile(_INITIALS + r"((?:[A-Z][A-Z'-]*[A-Z]\b ?){1,4})")
 
 
+# "Hengelosestr. 54", "Mooienhofln. 12", "Haaksbergerstr 211": a street's abbreviated ending
+# before a house number, written out.
+_STREET_ABBREVIATIONS = {
+    "str": "straat", "ln": "laan", "wg": "weg", "pln": "plein", "pl": "plein",
+    "sngl": "singel", "gr": "gracht", "kd": "kade", "dk": "dijk",
+}  # fmt: skip
+_ABBREVIATED_STREET = re.compile(
+    r"(?<=[^\W\d_]{3})(" + "|".join(sorted(_STREET_ABBREVIATIONS, key=len, reverse=True)) + r")"
+    r"(\.?)(?=\s?\d)"
+)
+
+
+def street_forms(normalised: Normalised) -> Normalised:
+    """The regular text with abbreviated street endings before a house number written out.
+    The letters added come from the abbreviation, so a street found here covers it."""
+    text = normalised.text
+    matches = list(_ABBREVIATED_STREET.finditer(text))
+    if not matches:
+        return normalised
+    parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    position = 0
+    for match in matches:
+        parts.append(text[position : match.start()])
+        starts += normalised.starts[position : match.start()]
+        ends += normalised.ends[position : match.start()]
+        word = _STREET_ABBREVIATIONS[match.group(1)]
+        first, last = match.start(), match.end() - 1  # the abbreviation and its dot
+        parts.append(word)
+        starts += [normalised.starts[first]] * len(word)
+        ends += [normalised.ends[last]] * len(word)
+        position = match.end()
+    parts.append(text[position:])
+    starts += normalised.starts[position:]
+    ends += normalised.ends[position:]
+    return Normalised(normalised.original, "".join(parts), tuple(starts), tuple(ends))
+
+
 def name_forms(normalised: Normalised) -> Normalised:
     """The regular text with two ways of writing a name after initials made ordinary: a
     given name in brackets loses its brackets, and a surname in capitals is written with one

@@ -17,6 +17,7 @@ The scanner never logs, stores or raises with the text it scans.
 
 from __future__ import annotations
 
+import datetime
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ from .lexicon import (
     Lexicon,
     _words,
 )
-from .normalise import name_forms, normalise
+from .normalise import name_forms, normalise, street_forms
 
 # The kinds of personal data, in the order in which they win when two findings overlap.
 NAAM = "naam"
@@ -274,6 +275,37 @@ _DATE_IN_BRACKETS = re.compile(rf"\s*,?\s*\(\s*(?:geb\.?\s*|\*\s*)?({_DATE})\s*\
 # In a record a date right after a name is a date of birth: "Kowalska, J. - 1-mrt-1955".
 _DATE_IN_RECORD = re.compile(rf"\s?(?:[-,;|]|\s-\s)\s?({_DATE})(?=\s?(?:[-,;|]|$))", re.I)
 
+# People named by what they are, not by a role before a name.
+_PERSON_WORDS = frozenset(
+    _words(
+        """
+    inwoner inwoonster inwoners burger persoon man vrouw jongen meisje kind jongere
+    minderjarige leerling student patiënt patient deelnemer werknemer ouder statushouder
+    """
+    )
+)
+_MONTH_AFTER_JAN = re.compile(
+    r"\.\s?(?:t/m|tot|-|–|en|\d{4}\b|'\d{2}\b|(?:feb|mrt|maart|apr|mei|jun|jul|aug|sep|okt|nov|dec))",
+    re.IGNORECASE,
+)
+_ROLE_BEFORE_BRACKETS = re.compile(r"([^\W\d_]+)(?=\s*,?\s*\()")
+# A date of an event is rarely much older than the signal: a date in brackets after a person
+# that lies over twelve years back is a date of birth.
+_BIRTH_YEARS_BEFORE_NOW = datetime.date.today().year - 12
+
+
+def _year_of(date: str) -> int | None:
+    """The year of a date as the scanner matches it ("1974-09-18", "18-9-'74", "3 mei 1961")."""
+    four = re.search(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", date)
+    if four:
+        return int(four.group(1))
+    two = re.search(r"'?(\d{2})$", date.strip())
+    if two:
+        value = int(two.group(1))
+        return 2000 + value if 2000 + value <= datetime.date.today().year else 1900 + value
+    return None
+
+
 # --- Words ----------------------------------------------------------------------------------------
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _SENTENCE_BREAK = re.compile(r"[.!?:;\n•]")
@@ -282,10 +314,11 @@ _NAME_JOIN = re.compile(r"^(?:\s+['’]?|-|\s*-\s*|['’])$")
 _HOUSE_NUMBER = re.compile(
     r"(?<![\w.,:/-])(?:(?:nr|no|nummer)\.?\s*)?"
     r"(\d{1,5})"
-    r"(?:\s?-\s?\d{1,4}(?:-?[A-Za-z])?|\s?-\s?[A-Za-z]{1,3}|[A-Za-z]{1,2}\b"
+    r"(?:\s?-\s?\d{1,4}(?:-?[A-Za-z])?|\s?-\s?[A-Za-z]{1,3}(?![A-Za-z])|[A-Za-z]{1,2}\b"
     r"|\s(?:hs|huis|bg|bel|beg|bov|boven|zw|rd|bis|I{1,3}|IV|[A-Za-z])(?=[\s,.;)]|$))?"
     r"(?:\s\d{1,2}(?:e|ste|de)\s(?:etage|verdieping)|\s?-?\s?\d\s?-?\s?hoog)?"
     r"(?![\w]|[.,:]\d|\s?%|\s?procent)"
+    r"(?!-[^\W\d_]{3})"  # "Euro 5-motor", "3-kamerwoning": a number in a compound
 )
 _ORDINAL = re.compile(r"^\d{1,2}(?:e|ste|de)$", re.IGNORECASE)
 _ADDRESS_WORD = re.compile(r"[^\W_][\w'’.-]*")
@@ -333,7 +366,7 @@ _ORGANISATION_ENDINGS = (
     "corporatie", "molen", "hotel", "restaurant", "supermarkt", "winkel", "zwembad",
     "sporthal", "theater", "museum", "school", "bibliotheek", "kerk", "fonds", "prijs",
     "wijken", "wijk", "buurt", "straat", "plein", "zaal", "centrum", "kliniek", "praktijk",
-    "kantoor", "bureau", "firma",
+    "kantoor", "bureau", "firma", "opvang", "verblijf", "apotheek",
 )  # fmt: skip
 _FOREIGN_PARTICLES = frozenset(_words("el al ben bin abu da dos du le la von"))
 _PLACE_PEOPLE = frozenset(
@@ -363,6 +396,16 @@ _STREET_ENDINGS = (
     "boulevard", "plantsoen", "pad", "markt", "wal", "dijk", "kanaal", "haven", "park",
 )  # fmt: skip
 
+# Capitalised words that begin a street's name: "Hoge Larenweg", "Oude Markt", "Wethouder
+# Beverstraat", "Prins Hendrikkade".
+_STREET_PREFIXES = STREET_TITLES | frozenset(
+    _words(
+        """
+    hoge lage oude nieuwe korte lange grote kleine noord zuid oost west noorder zuider ooster
+    wester binnen buiten achter voor boven beneden eerste tweede derde
+    """
+    )
+)
 # A run of words in lower case that starts so is no street name: "op de hoek 3".
 _STREET_NOT_FIRST = frozenset(_words("de het 't een op aan in bij van naar"))
 
@@ -526,7 +569,7 @@ class Scanner:
         """The personal data in ``text``, as spans of ``text`` itself."""
         if not text or not text.strip():
             return ()
-        normalised = name_forms(normalise(text))
+        normalised = street_forms(name_forms(normalise(text)))
         found = self._findings(normalised.text)
         if normalised.text is text:
             return found
@@ -549,9 +592,29 @@ class Scanner:
         names = self._names(text, addresses)
         names += self._names_beside(text, _resolve(candidates + names), names)
         names = self._not_places_after_postcodes(text, candidates, names)
+        names = self._surname_comma_given_name(text, names)
         candidates += names
         candidates += self._dates_after_names(text, names)
         return _resolve(candidates)
+
+    def _surname_comma_given_name(self, text: str, names: list) -> list:
+        """ "Kowalska, Agnieszka", "Nowak, Piotr": a register's surname and given name are one
+        name, the comma included."""
+        ordered = sorted(names, key=lambda name: name.start)
+        merged: list[Finding] = []
+        for name in ordered:
+            previous = merged[-1] if merged else None
+            word = text[name.start : name.end]
+            if (
+                previous is not None
+                and text[previous.end : name.start] == ", "
+                and " " not in word
+                and self.lexicon.is_first_name(word)
+            ):
+                merged[-1] = Finding(NAAM, previous.start, name.end)
+                continue
+            merged.append(name)
+        return merged
 
     @staticmethod
     def _not_places_after_postcodes(text: str, found: list[Finding], names: list) -> list:
@@ -713,7 +776,9 @@ class Scanner:
                 continue
             if position < len(text) and text[position].isalnum():
                 continue  # longer than an IBAN of its country: something else
-            if iban_number.is_valid(compact.upper()):
+            # The international check (mod 97) only: a number whose national check digits
+            # are wrong is still someone's account number as typed ("BE97 5317 3277 1649").
+            if iban_number.is_valid(compact.upper(), check_country=False):
                 found.append(Finding(IBAN, match.start(), position))
         return found
 
@@ -812,11 +877,20 @@ class Scanner:
         return found
 
     def _dates_after_names(self, text: str, names: list[Finding]) -> list[Finding]:
-        """``Jan de Vries (12-03-1985)``: a date in brackets right after a name."""
+        """``Jan de Vries (12-03-1985)``: a date in brackets right after a name; and after a
+        person's role, a date in brackets long enough ago to be a birth: "een inwoner
+        (1974-09-18)", not "klager (12-03-2024)"."""
         found = []
         for name in names:
             match = _DATE_IN_BRACKETS.match(text, name.end) or _DATE_IN_RECORD.match(text, name.end)
             if match:
+                found.append(Finding(GEBOORTEDATUM, match.start(1), match.end(1)))
+        for role in _ROLE_BEFORE_BRACKETS.finditer(text):
+            if role.group(1).lower() not in ROLE_TITLES | _PERSON_WORDS:
+                continue
+            match = _DATE_IN_BRACKETS.match(text, role.end(1))
+            year = match and _year_of(match.group(1))
+            if year and year <= _BIRTH_YEARS_BEFORE_NOW:
                 found.append(Finding(GEBOORTEDATUM, match.start(1), match.end(1)))
         return found
 
@@ -825,8 +899,14 @@ class Scanner:
         found = []
         for match in _HOUSE_NUMBER.finditer(text):
             start = self._street_before(text, match.start())
-            if start is not None:
-                found.append(Finding(ADRES, start, match.end()))
+            if start is None:
+                continue
+            named = text[start : match.end()].lower()
+            if named in self.lexicon.streets and not _HOUSE_NUMBER.match(
+                text[match.end() :].lstrip(" ")
+            ):
+                continue  # "Boulevard 1945", "Plein 1944": the number is the street's name
+            found.append(Finding(ADRES, start, match.end()))
         return found
 
     def _street_before(self, text: str, position: int) -> int | None:
@@ -883,7 +963,11 @@ class Scanner:
         # ordinal before those ("1e Jan Steenstraat", "2e Oosterparkstraat").
         while start_index > 0:
             previous = phrase[start_index - 1].group()
-            if previous[0].isupper() and not self.lexicon.is_ordinary(previous):
+            if previous[0].isupper() and (
+                not self.lexicon.is_ordinary(previous)
+                # "Hoge Larenweg", "Wethouder Beverstraat", "Prins Hendrikkade"
+                or previous.lower().rstrip(".") in _STREET_PREFIXES
+            ):
                 start_index -= 1
                 continue
             # "Dr. van Heesweg", "Burgemeester van Veenlaan": tussenvoegsels with a capitalised
@@ -1349,17 +1433,33 @@ class Scanner:
             and nxt.text[0].islower()
             and nxt.lower not in INTERFIXES
         )
+
         # "stichting Jantje Beton", "korenmolen De Hoop", "zorgorganisatie Pieter van Foreest".
+        def organisation_word(token: _Token) -> bool:
+            return (
+                token.lower in PLACE_NOUNS
+                or token.lower.endswith(_ORGANISATION_ENDINGS)
+                # "het Antoni van Leeuwenhoek", "Het Dr. Sarphatihuis": Dutch puts no neuter
+                # article before a person, only before a hospital, a museum, a building.
+                or token.lower == "het"
+            )
+
         before = first - 1
-        while before > 0 and tokens[before].lower in STREET_TITLES:
-            before -= 1  # "Stichting Dr. Sarphatihuis"
-        organisation = before >= 0 and (
-            tokens[before].lower in PLACE_NOUNS
-            or tokens[before].lower.endswith(_ORGANISATION_ENDINGS)
-            # "het Antoni van Leeuwenhoek", "Het Dr. Sarphatihuis": Dutch puts no neuter
-            # article before a person, only before a hospital, a museum, a building.
-            or tokens[before].lower == "het"
-        )
+        while (
+            before > 0
+            and not organisation_word(tokens[before])
+            and (
+                tokens[before].lower in STREET_TITLES
+                or (
+                    (tokens[before].cap or tokens[before].lower in INTERFIXES)
+                    and text[tokens[before].end : tokens[before + 1].start] == " "
+                )
+            )
+        ):
+            before -= 1  # "Stichting Dr. Sarphatihuis", "Stichting Al Amal"
+        organisation = (before >= 0 and organisation_word(tokens[before])) or (
+            first < last and tokens[first].lower != "het" and organisation_word(tokens[first])
+        )  # "... en Kinderopvang Pippi Langkous"
         # "de Jan van Goyenschool": the name runs on into a school or a street.
         probe = last + 1
         while probe < len(tokens) and tokens[probe].lower in INTERFIXES:
@@ -1381,7 +1481,27 @@ class Scanner:
                 or tokens[probe].lower.endswith(_INSTITUTION_ENDINGS)
             )
         )
-        return not (institution or street or pseudonym or compound or organisation or runs_on)
+        # "Ter Haar & Wessels", "Koçak & Partners": names joined by an ampersand are a firm.
+        start, end = tokens[first].start, tokens[last].end
+        firm = text[max(0, start - 3) : start].strip() == "&" or text[end : end + 3].strip(
+            " "
+        ).startswith("&")
+        # "Jan. t/m mrt. 2024", "jan.-mrt.": the month, not the given name.
+        month = (
+            first == last
+            and tokens[first].lower == "jan"
+            and _MONTH_AFTER_JAN.match(text, tokens[first].end) is not None
+        )
+        return not (
+            institution
+            or street
+            or pseudonym
+            or compound
+            or organisation
+            or runs_on
+            or firm
+            or month
+        )
 
     def _span(self, tokens: list[_Token], first: int, last: int, text: str) -> tuple[int, int]:
         # Lower-case tussenvoegsels right before the surname belong to it: "ter Horst, H.",

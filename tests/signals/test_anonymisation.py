@@ -235,6 +235,15 @@ def test_any_text_scans_without_error_and_redacts_cleanly(text):
         # A mailbox of one ordinary word is a person's at a family's or a provider's domain.
         ("Mail aan ouders@familie-smeets.nl", [("email", "ouders@familie-smeets.nl")]),
         ("Mail aan thuis@gmail.com", [("email", "thuis@gmail.com")]),
+        # A register's "surname, given name"; abbreviated and prefixed street names.
+        ("Van: Nowak, Piotr; 06-39281746", [("naam", "Nowak, Piotr"), ("telefoon", "06-39281746")]),
+        ("Een huurder op Hengelosestr. 54 bis kreeg", [("adres", "Hengelosestr. 54 bis")]),
+        ("ophalen op Hoge Larenweg 6 om", [("adres", "Hoge Larenweg 6")]),
+        ("woont op de Wethouder Beverstraat 155.", [("adres", "Wethouder Beverstraat 155")]),
+        # A foreign IBAN whose national check digits are wrong is still an account number.
+        ("betaald op BE97 5317 3277 1649 door", [("iban", "BE97 5317 3277 1649")]),
+        # A date in brackets after a person, long ago enough to be a birth.
+        ("een inwoner (1974-09-18) werd", [("geboortedatum", "1974-09-18")]),
         # The place after a postcode is a place, also one that is a surname as well.
         ("Laan van Meerdervoort 45 A, 2517 AD Den Haag.",
          [("adres", "Laan van Meerdervoort 45 A"), ("postcode", "2517 AD")]),
@@ -277,6 +286,12 @@ def test_the_spellings_people_use_are_found(text, expected):
         "Bezwaar per post: Postbus 1234, 9700 CA Groningen, onder vermelding van het kenmerk.",
         "Vragen kunnen naar meldpunt@veiligthuis-regio.nl of het algemene nummer.",
         "De patiënten van het Máxima Medisch Centrum en het Antoni van Leeuwenhoek wachtten.",
+        "Advocatenkantoor Ter Haar & Wessels trad op als gemachtigde.",
+        "Stichting Al Amal en Kinderopvang Pippi Langkous meldden het.",
+        "Jan. t/m mrt. 2024: 28 bezwaren tegen de afwijzing.",
+        "Bestelbussen met een Euro 5-motor kregen een boete.",
+        "De herinrichting van Boulevard 1945 leidde tot klachten.",
+        "Een klager (12-03-2024) belde over de afvalpas.",
     ],
 )
 def test_ordinary_text_in_lower_case_passes(text):
