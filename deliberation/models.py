@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -254,6 +255,17 @@ class Theme(models.Model):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
         ordering = ("name",)
+        constraints = [
+            # "Wachttijden" and "wachttijden" are one theme: the database says so too, also
+            # when two chairs type them at the same moment (the services turn the refusal
+            # into the existing theme, or into this message).
+            models.UniqueConstraint(
+                Lower("name"),
+                name="theme_name_unique_in_any_case",
+                violation_error_code="unique",
+                violation_error_message=_("A theme with this name exists already."),
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -7,6 +7,7 @@ body complete their body's intake, readers record the organisation's response.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,7 +17,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -400,16 +402,45 @@ def _history(value: str) -> str:
     return ThemeEvent._meta.get_field("old_value").redact_personal_data(value)
 
 
+def _theme_name(name: str) -> str:
+    """A theme's name as it is kept: Unicode in its compatibility form (NFKC: full-width
+    letters, ligatures), without invisible format characters (zero-width spaces), every run of
+    white space one space."""
+    name = unicodedata.normalize("NFKC", name)
+    name = "".join(character for character in name if unicodedata.category(character) != "Cf")
+    return " ".join(name.split())
+
+
+def themes_named(name: str) -> QuerySet[Theme]:
+    """The theme of that name in any case: compared as the database's unique constraint
+    compares them (both sides lowered by the database)."""
+    return Theme.objects.alias(lower_name=Lower("name")).filter(lower_name=Lower(Value(name)))
+
+
+def _name_taken() -> ValidationError:
+    return ValidationError({"name": _("A theme with this name exists already.")})
+
+
 def _unique_name(name: str, *, exclude: Theme | None = None) -> str:
-    name = " ".join(name.split())
+    name = _theme_name(name)
     if not name:
         raise ValidationError({"name": _("Give the theme a name.")})
-    clash = Theme.objects.filter(name__iexact=name)
+    clash = themes_named(name)
     if exclude is not None:
         clash = clash.exclude(pk=exclude.pk)
     if clash.exists():
-        raise ValidationError({"name": _("A theme with this name exists already.")})
+        raise _name_taken()
     return name
+
+
+def _save_theme(theme: Theme) -> None:
+    """Save, in a savepoint: the same name in another case, saved at the same moment by
+    someone else, is the message of a name that exists, not a database error."""
+    try:
+        with transaction.atomic():
+            theme.save()
+    except IntegrityError:
+        raise _name_taken() from None
 
 
 @transaction.atomic
@@ -417,8 +448,9 @@ def theme_create(*, user: User, name: str, description: str = "") -> Theme:
     _ensure_chair(user)
     ensure_no_personal_data({"name": name, "description": description})
     theme = Theme(name=_unique_name(name), description=description.strip())
-    theme.full_clean()
-    theme.save()
+    # The name in any case is checked above and by the database (_save_theme).
+    theme.full_clean(validate_constraints=False)
+    _save_theme(theme)
     ThemeEvent.objects.create(
         theme=theme, kind=ThemeEvent.Kind.CREATED, new_value=theme.name, by=user
     )
@@ -451,7 +483,7 @@ def theme_update(*, theme: Theme, user: User, name: str, description: str) -> Th
             by=user,
         )
         theme.description = description.strip()
-    theme.save()
+    _save_theme(theme)
     return theme
 
 
@@ -463,8 +495,14 @@ def theme_merge(*, source: Theme, target: Theme, user: User) -> Theme:
     _ensure_chair(user)
     if source.pk == target.pk:
         raise ValidationError(_("A theme cannot be merged into itself."))
+    # Locked in the order of their keys (as tag_set locks a theme): a tag of the source
+    # that is being made now is made before the merge (and moves along) or after it (and is
+    # refused); two merges at once do not deadlock.
     locked = {
-        t.pk: t for t in Theme.objects.select_for_update().filter(pk__in=[source.pk, target.pk])
+        t.pk: t
+        for t in Theme.objects.select_for_update()
+        .filter(pk__in=[source.pk, target.pk])
+        .order_by("pk")
     }
     source, target = locked[source.pk], locked[target.pk]
     if source.merged_into_id or target.merged_into_id:
@@ -527,6 +565,7 @@ def _taggable(beraad: Beraad, user: User) -> None:
         raise NotAllowed(_("Signals can be tagged only while the beraad is in session."))
 
 
+@transaction.atomic
 def tag_set(
     *, beraad: Beraad, inclusion: BeraadSignal, theme: Theme, user: User, tagged: bool
 ) -> bool:
@@ -535,7 +574,10 @@ def tag_set(
     _taggable(beraad, user)
     if inclusion.beraad_id != beraad.pk:
         raise PermissionDenied  # a signal of another beraad
-    theme = Theme.objects.get(pk=theme.pk)  # as it is now: it may have been merged meanwhile
+    # The theme as it is now, locked until the tag is in: a merge that has locked it first
+    # ends before we read it (merged: refused), one that comes later waits for the tag and
+    # moves it along. Never a tag on a merged theme.
+    theme = Theme.objects.select_for_update(no_key=True).get(pk=theme.pk)
     if theme.merged_into_id:
         raise NotAllowed(_("This theme was merged into another one."))
     if not tagged:
@@ -558,17 +600,18 @@ def tag_with_new_theme(*, beraad: Beraad, inclusion: BeraadSignal, user: User, n
     """Create a theme on the fly and tag the signal with it (or with the existing theme of
     that name)."""
     _taggable(beraad, user)
-    name = " ".join(name.split())
+    name = _theme_name(name)
     # Before the name is looked up: a query with personal data in it would reach the SQL log.
     ensure_no_personal_data({"name": name})
-    theme = Theme.objects.filter(name__iexact=name).first()
+    theme = themes_named(name).first()
     if theme is None:
         try:
             with transaction.atomic():
                 theme = theme_create(user=user, name=name)
         except (IntegrityError, ValidationError):
-            # Created by someone else at the same moment: use theirs.
-            theme = Theme.objects.filter(name__iexact=name).first()
+            # Created by someone else at the same moment (in this case or another): the
+            # database refused ours; use theirs.
+            theme = themes_named(name).first()
             if theme is None:
                 raise
     while theme.merged_into_id:  # merged, perhaps more than once: the theme it lives on in

@@ -10,7 +10,7 @@ from django.db import connection
 from deliberation import services
 from deliberation.models import Analysis, BeraadSignal, BeraadState, Recommendation, Tag
 from signals.models import SignalState
-from tests.deliberation.helpers import advance, inclusion, submitted
+from tests.deliberation.helpers import advance, dutch, inclusion, submitted
 from tests.factories import ThemeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -190,3 +190,84 @@ def test_two_responses_of_the_same_version_one_wins_the_other_is_refused(
     stored = Recommendation.objects.get(pk=recommendation.pk)
     assert stored.owner == winner.owner
     assert stored.version == recommendation.version + 1
+
+
+ROUNDS = 12  # each failed about every other round before the fix (issue 17: 10 and 12 of 20)
+
+
+def test_a_merge_racing_with_tagging_never_leaves_a_tag_on_the_merged_theme(in_session, chair):
+    """Issue 17, point 6. The chair merges a theme while a signal is tagged with it: either the
+    tag was there first and moves along, or the merge was first and the tag is refused with
+    the Dutch message; never a tag on the merged theme (which the card would show and could
+    not take off). Round after round, the two in real concurrent transactions."""
+    from deliberation.models import Theme
+
+    beraad, (first, second) = in_session
+    for number in range(ROUNDS):
+        source = ThemeFactory(name=f"Samen te voegen {number}")
+        target = ThemeFactory(name=f"Doel {number}")
+        # The other signal has the target already: the merge has a tag to keep.
+        services.tag_set(beraad=beraad, inclusion=second, theme=target, user=chair, tagged=True)
+        results = at_once(
+            lambda source=source, target=target: services.theme_merge(
+                source=source, target=target, user=chair
+            ),
+            lambda source=source: services.tag_set(
+                beraad=beraad, inclusion=first, theme=source, user=chair, tagged=True
+            ),
+        )
+        (merge_outcome, merged), (tag_outcome, tagged) = results
+        assert merge_outcome == "ok", merged
+        assert tag_outcome == "ok" or isinstance(tagged, services.NotAllowed), tagged
+        if tag_outcome == "error":
+            assert tagged.messages == [dutch("This theme was merged into another one.")]
+        on_merged = Tag.objects.filter(theme__merged_into__isnull=False)
+        assert not on_merged.exists(), f"round {number}: {list(on_merged.values('theme'))}"
+        assert Theme.objects.get(pk=source.pk).merged_into_id == target.pk
+        first_themes = set(Tag.objects.filter(inclusion=first).values_list("theme", flat=True))
+        assert first_themes == ({target.pk} if tag_outcome == "ok" else set()), number
+        Tag.objects.filter(inclusion=first).delete()
+
+
+def test_themes_that_differ_only_in_case_typed_at_once_make_one_theme(in_session, chair):
+    """Issue 17, point 7. Two chairs type "Wachttijden" and "wachttijden" as a new theme for
+    two signals at the same moment: one theme, and both signals get it."""
+    from deliberation.models import Theme
+
+    beraad, (first, second) = in_session
+    for number in range(ROUNDS):
+        results = at_once(
+            lambda number=number: services.tag_with_new_theme(
+                beraad=beraad, inclusion=first, user=chair, name=f"Wachttijden {number}"
+            ),
+            lambda number=number: services.tag_with_new_theme(
+                beraad=beraad, inclusion=second, user=chair, name=f"wachttijden  {number} "
+            ),
+        )
+        assert [outcome for outcome, _ in results] == ["ok", "ok"], results
+        themes = Theme.objects.filter(name__iexact=f"wachttijden {number}")
+        assert themes.count() == 1, f"round {number}: {list(themes.values_list('name'))}"
+        theme = themes.get()
+        assert [value for _, value in results] == [theme, theme]
+        assert set(Tag.objects.filter(theme=theme).values_list("inclusion", flat=True)) == {
+            first.pk,
+            second.pk,
+        }
+
+
+def test_themes_that_differ_only_in_case_created_at_once_one_is_refused_in_dutch(chair):
+    """The same in the catalogue: one is created, the other refused with the message of a
+    theme that exists (never a database error)."""
+    from deliberation.models import Theme
+
+    for number in range(ROUNDS):
+        results = at_once(
+            lambda number=number: services.theme_create(user=chair, name=f"Privacy {number}"),
+            lambda number=number: services.theme_create(user=chair, name=f"PRIVACY {number}"),
+        )
+        outcomes = sorted(outcome for outcome, _ in results)
+        assert outcomes == ["error", "ok"], results
+        refused = next(value for outcome, value in results if outcome == "error")
+        assert isinstance(refused, services.ValidationError), refused
+        assert refused.message_dict == {"name": [dutch("A theme with this name exists already.")]}
+        assert Theme.objects.filter(name__iexact=f"privacy {number}").count() == 1

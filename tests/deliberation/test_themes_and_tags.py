@@ -46,6 +46,37 @@ def test_theme_names_are_unique_whatever_the_case(chair, name):
 
 
 @pytest.mark.django_db
+def test_the_database_refuses_a_theme_name_in_another_case(chair):
+    """Not only the service: a write that passes it by (the race of issue 17) is refused."""
+    Theme.objects.create(name="Tijdigheid")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Theme.objects.create(name="TIJDIGHEID")
+    assert Theme.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Ｗachttijden",  # a full-width W, from a Japanese keyboard or a PDF
+        "Wacht\u200btijden",  # a zero-width space, from a web page
+        "wachttijden\u00a0",  # a non-breaking space, from Word
+    ],
+)
+def test_a_theme_name_is_kept_in_one_form_and_found_in_it(in_session, chair, typed):
+    beraad, signals = in_session
+    theirs = services.theme_create(user=chair, name="Wachttijden")
+    tagged = services.tag_with_new_theme(
+        beraad=beraad, inclusion=inclusion(signals["a"]), user=chair, name=typed
+    )
+    assert tagged == theirs
+    with pytest.raises(ValidationError) as refused:
+        services.theme_create(user=chair, name=typed)
+    assert refused.value.message_dict["name"] == [dutch("A theme with this name exists already.")]
+    assert list(Theme.objects.values_list("name", flat=True)) == ["Wachttijden"]
+
+
+@pytest.mark.django_db
 def test_a_theme_name_without_personal_data(chair):
     with pytest.raises(ValidationError):
         services.theme_create(user=chair, name="Klachten over mevrouw Jansen")
