@@ -2,6 +2,8 @@
 its history) and tagging (idempotent, one tag per signal and theme, only the chair, only while
 the beraad is in session)."""
 
+import importlib
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -375,6 +377,33 @@ def test_a_merged_theme_is_not_used_to_tag(in_session, chair):
         tag(beraad, s["a"], old, chair)
     assert refused.value.messages == [dutch("This theme was merged into another one.")]
     assert not Tag.objects.exists()
+
+
+@pytest.mark.django_db
+def test_tags_left_on_a_merged_theme_move_to_the_theme_it_lives_on_in(in_session, chair):
+    """Issue 17, point 6: what a merge that raced with tagging left behind before the fix
+    (a tag on the merged theme) is repaired by migration 0009, as the merge would have done."""
+    from django.apps import apps
+
+    repair = importlib.import_module(
+        "deliberation.migrations.0009_move_tags_off_merged_themes"
+    ).move_tags_off_merged_themes
+    beraad, s = in_session
+    first, second, last = (ThemeFactory(name=n) for n in ("Bereik", "Wachttijden", "Tijdigheid"))
+    tag(beraad, s["b"], last, chair)
+    services.theme_merge(source=first, target=second, user=chair)
+    services.theme_merge(source=second, target=last, user=chair)
+    # As the race left them: straight into the table, past the service.
+    for signal, theme in ((s["a"], first), (s["b"], second), (s["c"], second)):
+        Tag.objects.create(
+            beraad=beraad, inclusion=inclusion(signal), theme=theme, body=signal.body
+        )
+    repair(apps, None)
+    assert sorted(
+        (t.inclusion.signal_id, t.theme.name) for t in Tag.objects.select_related("inclusion")
+    ) == sorted([(s["a"].pk, "Tijdigheid"), (s["b"].pk, "Tijdigheid"), (s["c"].pk, "Tijdigheid")])
+    repair(apps, None)  # again: nothing left to do
+    assert Tag.objects.count() == 3
 
 
 @pytest.mark.django_db
