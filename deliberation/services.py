@@ -557,6 +557,17 @@ def theme_merge(*, source: Theme, target: Theme, user: User) -> Theme:
 
 
 # --- Tagging -----------------------------------------------------------------------------------
+def _lock_active_theme(theme: Theme) -> Theme:
+    """The theme as it is now, locked until the transaction ends; refused when it was merged.
+    A merge that locked it first ends before we read it (and we see it merged); one that comes
+    later waits, and moves along what we add to it. So no tag, analysis or recommendation is
+    ever left on a merged theme (issue 17)."""
+    theme = Theme.objects.select_for_update(no_key=True).get(pk=theme.pk)
+    if theme.merged_into_id:
+        raise NotAllowed(_("This theme was merged into another one."))
+    return theme
+
+
 def _taggable(beraad: Beraad, user: User) -> None:
     _ensure_chair(user)
     if not beraad.is_taggable:
@@ -574,12 +585,7 @@ def tag_set(
     _taggable(beraad, user)
     if inclusion.beraad_id != beraad.pk:
         raise PermissionDenied  # a signal of another beraad
-    # The theme as it is now, locked until the tag is in: a merge that has locked it first
-    # ends before we read it (merged: refused), one that comes later waits for the tag and
-    # moves it along. Never a tag on a merged theme.
-    theme = Theme.objects.select_for_update(no_key=True).get(pk=theme.pk)
-    if theme.merged_into_id:
-        raise NotAllowed(_("This theme was merged into another one."))
+    theme = _lock_active_theme(theme)
     if not tagged:
         Tag.objects.filter(inclusion=inclusion, theme=theme).delete()
         return False
@@ -639,6 +645,7 @@ def analysis_save(
     _ensure_not_frozen(locked)
     _ensure_started(locked)
     ensure_no_personal_data({"text": text})
+    theme = _lock_active_theme(theme)
     analysis = Analysis.objects.select_for_update().filter(beraad=locked, theme=theme).first()
     current = analysis.version if analysis else 0
     if current != version:
@@ -679,6 +686,7 @@ def recommendation_create(
     _ensure_started(locked)
     ensure_no_personal_data({"text": text})
     _check_addressee(addressee, directorate)
+    theme = _lock_active_theme(theme)
     recommendation = Recommendation(
         beraad=locked,
         theme=theme,

@@ -1,6 +1,8 @@
-"""Tags left on a merged theme by a merge that raced with tagging (issue 17, point 6, before
-the fix) move to the theme it lives on in, as the merge would have moved them; a signal that
-has that theme already keeps its one tag. The card showed such a tag and could not take it off.
+"""What a merge that raced with tagging (or with an analysis or a recommendation) left on the
+merged theme before issue 17 (point 6) was fixed moves to the theme it lives on in, as the
+merge would have moved it: a tag (a signal that has that theme already keeps its one tag), a
+recommendation, an analysis (joined to the analysis of that theme in the same beraad, if there
+is one, with its examples). The card showed such a tag and could not take it off.
 """
 
 from django.db import migrations
@@ -30,6 +32,25 @@ def move_tags_off_merged_themes(apps, schema_editor):
             Tag.objects.filter(pk=pk).delete()
         else:
             Tag.objects.filter(pk=pk).update(theme_id=target)
+    Recommendation = apps.get_model("deliberation", "Recommendation")
+    for pk, theme_id in Recommendation.objects.filter(theme_id__in=list(merged_into)).values_list(
+        "pk", "theme_id"
+    ):
+        Recommendation.objects.filter(pk=pk).update(theme_id=surviving(theme_id))
+    Analysis = apps.get_model("deliberation", "Analysis")
+    text = Analysis._meta.get_field("text")
+    for analysis in Analysis.objects.filter(theme_id__in=list(merged_into)).order_by("pk"):
+        target = surviving(analysis.theme_id)
+        existing = Analysis.objects.filter(beraad_id=analysis.beraad_id, theme_id=target).first()
+        if existing is None:
+            Analysis.objects.filter(pk=analysis.pk).update(theme_id=target)
+            continue
+        joined = "\n\n".join(part for part in (existing.text, analysis.text) if part)
+        existing.text = text.redact_personal_data(joined)
+        existing.version += 1
+        existing.save(update_fields=["text", "version", "updated_at"])
+        existing.examples.add(*analysis.examples.all())
+        analysis.delete()
 
 
 class Migration(migrations.Migration):

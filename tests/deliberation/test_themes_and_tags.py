@@ -13,6 +13,7 @@ from deliberation.models import (
     Addressee,
     Analysis,
     BeraadState,
+    Recommendation,
     Tag,
     Theme,
     ThemeEvent,
@@ -380,6 +381,29 @@ def test_a_merged_theme_is_not_used_to_tag(in_session, chair):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("write", ["analysis", "recommendation"])
+def test_a_merged_theme_gets_no_analysis_or_recommendation(in_session, chair, write):
+    """As for tags (issue 17): the merge moved everything of the theme; nothing new is left
+    on it afterwards (from a page opened before the merge, or a request racing with it)."""
+    beraad, _s = in_session
+    old, new = ThemeFactory(name="Wachttijden"), ThemeFactory(name="Tijdigheid")
+    services.theme_merge(source=old, target=new, user=chair)
+    calls = {
+        "analysis": lambda: services.analysis_save(
+            beraad=beraad, theme=old, user=chair, version=0, text="Zo."
+        ),
+        "recommendation": lambda: services.recommendation_create(
+            beraad=beraad, theme=old, user=chair, text="Doe iets.", addressee=Addressee.BURGEMEESTER
+        ),
+    }
+    with pytest.raises(services.NotAllowed) as refused:
+        calls[write]()
+    assert refused.value.messages == [dutch("This theme was merged into another one.")]
+    assert not Analysis.objects.exists()
+    assert not old.recommendations.exists()
+
+
+@pytest.mark.django_db
 def test_tags_left_on_a_merged_theme_move_to_the_theme_it_lives_on_in(in_session, chair):
     """Issue 17, point 6: what a merge that raced with tagging left behind before the fix
     (a tag on the merged theme) is repaired by migration 0009, as the merge would have done."""
@@ -398,12 +422,23 @@ def test_tags_left_on_a_merged_theme_move_to_the_theme_it_lives_on_in(in_session
         Tag.objects.create(
             beraad=beraad, inclusion=inclusion(signal), theme=theme, body=signal.body
         )
+    recommendation = Recommendation.objects.create(
+        beraad=beraad, theme=first, text="Doe iets.", addressee=Addressee.BURGEMEESTER
+    )
+    Analysis.objects.create(beraad=beraad, theme=last, text="Van het doel.")
+    Analysis.objects.create(beraad=beraad, theme=second, text="Van de bron.")
     repair(apps, None)
     assert sorted(
         (t.inclusion.signal_id, t.theme.name) for t in Tag.objects.select_related("inclusion")
     ) == sorted([(s["a"].pk, "Tijdigheid"), (s["b"].pk, "Tijdigheid"), (s["c"].pk, "Tijdigheid")])
+    recommendation.refresh_from_db()
+    assert recommendation.theme == last
+    assert list(Analysis.objects.values_list("theme__name", "text", "version")) == [
+        ("Tijdigheid", "Van het doel.\n\nVan de bron.", 2)
+    ]
     repair(apps, None)  # again: nothing left to do
     assert Tag.objects.count() == 3
+    assert Analysis.objects.count() == 1
 
 
 @pytest.mark.django_db
