@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from django.test import override_settings
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.translation import gettext
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -536,7 +537,7 @@ def test_administrators_cannot_read_another_users_second_factor(client, admin_us
     client.force_login(admin_user)
     apps = client.get("/admin/accounts/authenticatorapp/")
     assert apps.status_code == 200
-    assert str(chair) in apps.content.decode()
+    assert escape(str(chair)) in apps.content.decode()
     change = client.get(f"/admin/accounts/authenticatorapp/{device.pk}/change/")
     assert change.status_code == 200
     assert device.key not in change.content.decode()
