@@ -19,10 +19,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
+from xml.etree import ElementTree
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -39,6 +41,20 @@ from .models import Aspect, OrganisationUnit, OversightBody, Signal
 
 MAX_ROWS = 1000
 LIST_SEPARATOR = ";"
+
+# Bounds of an Excel file, checked before openpyxl reads it (an .xlsx file is a zip of XML parts,
+# and a small upload can unpack to gigabytes). They follow from the import's own caps: at most
+# MAX_ROWS lines, and as much text as the upload limit of a CSV file (SignalImportForm.MAX_BYTES).
+MAX_COLUMNS = 32  # the widest export has 19 columns (a test keeps it so), the template 13
+MAX_PARTS = 200  # a workbook has about 10 parts, and 2 or 3 more per sheet
+MAX_PART_BYTES = 16 * 1024 * 1024  # 8 times the text of the upload limit, in XML
+MAX_TOTAL_BYTES = 2 * MAX_PART_BYTES
+MAX_RATIO = 100  # XML of a spreadsheet packs 5 to 30 times; a zip bomb a thousand times
+RATIO_FROM_BYTES = 1024 * 1024  # small parts may pack as tightly as they like
+MAX_TEXT_CHARACTERS = 2 * 1024 * 1024  # == SignalImportForm.MAX_BYTES: what a CSV file may hold
+# Every cell of the lines is an element or three (c, v; si, t), the rest of a workbook a few
+# thousand elements.
+MAX_XML_ELEMENTS = (MAX_ROWS + 2) * MAX_COLUMNS * 4 + 50_000
 
 
 @dataclass(frozen=True)
@@ -146,21 +162,173 @@ def _read_xlsx(content: bytes) -> Iterator[tuple[int, list]]:
     from openpyxl import load_workbook
 
     unreadable = _("The Excel file cannot be read. Is it an .xlsx file?")
+    far_right = _inspect_xlsx(content)  # before openpyxl parses a byte of it
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # a damaged file fails in many ways (zip, XML, zlib, openpyxl itself)
         raise FileProblem(unreadable) from None
     try:
+        sheet = workbook.worksheets[0]
+        # A value beyond the widest import: said, not silently left out. (openpyxl keeps the
+        # part of each sheet in _worksheet_path; every part was inspected above.)
+        if far := far_right.get(getattr(sheet, "_worksheet_path", None)):
+            line, column = far
+            raise FileProblem(
+                _(
+                    "Line %(line)s has a value in column %(column)s; an import uses at most "
+                    "%(max)s columns."
+                )
+                % {"line": line, "column": column, "max": MAX_COLUMNS}
+            )
         # Read it whole before the first row is checked: a file damaged halfway fails here,
         # with the same message, and never halfway through an import.
-        # (never more than the limit allows, so a small file that unpacks huge stays small)
-        sheet_rows = workbook.worksheets[0].iter_rows()
+        # (never more than the limit allows, so a small file that unpacks huge stays small;
+        # max_col: a sheet's own claim of its size, up to column XFD, is not believed)
+        sheet_rows = sheet.iter_rows(max_col=MAX_COLUMNS)
         rows = [[_shown(cell) for cell in row] for row in islice(sheet_rows, MAX_ROWS + 2)]
+    except FileProblem:
+        raise
     except Exception:
         raise FileProblem(unreadable) from None
     finally:
         workbook.close()
     yield from enumerate(rows, start=1)
+
+
+# The elements whose text is a cell's content: shared and inline strings (t), values (v) and
+# formulas (f).
+CELL_TEXT = {"t", "v", "f"}
+
+
+@sensitive_variables()
+def _inspect_xlsx(content: bytes) -> dict[str, tuple[int, int]]:
+    """Refuse an Excel file that unpacks (or parses) to more than an import can hold, before
+    openpyxl reads it: openpyxl reads the whole table of shared strings, and the size of each
+    sheet, before a single row is taken. First the zip's own account of its parts (zipfile
+    never unpacks a part beyond the size it states), then every XML part streamed through a
+    parser that counts elements and characters and stops at the first bound crossed.
+
+    Returns, per part, the first (line, column) holding a value beyond MAX_COLUMNS.
+    """
+    unreadable = _("The Excel file cannot be read. Is it an .xlsx file?")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        parts = archive.infolist()
+    except Exception:
+        raise FileProblem(unreadable) from None
+    if len(parts) > MAX_PARTS:
+        raise FileProblem(
+            _(
+                "The Excel file consists of %(count)s parts; an Excel file of signals has "
+                "at most %(max)s."
+            )
+            % {"count": len(parts), "max": MAX_PARTS}
+        )
+    megabytes = MAX_PART_BYTES // (1024 * 1024)
+    for part in parts:
+        if part.file_size > MAX_PART_BYTES:
+            raise FileProblem(
+                _(
+                    "A part of the Excel file unpacks to more than %(max)s MB; an Excel file of "
+                    "signals is never that large."
+                )
+                % {"max": megabytes}
+            )
+        if part.file_size > RATIO_FROM_BYTES and part.file_size > MAX_RATIO * max(
+            part.compress_size, 1
+        ):
+            raise FileProblem(
+                _(
+                    "A part of the Excel file unpacks to more than %(max)s times its packed "
+                    "size, as a zip bomb does; a spreadsheet never packs that tightly."
+                )
+                % {"max": MAX_RATIO}
+            )
+    if sum(part.file_size for part in parts) > MAX_TOTAL_BYTES:
+        raise FileProblem(
+            _(
+                "The Excel file unpacks to more than %(max)s MB; an Excel file of signals is "
+                "never that large."
+            )
+            % {"max": MAX_TOTAL_BYTES // (1024 * 1024)}
+        )
+
+    budget = {"elements": MAX_XML_ELEMENTS, "characters": MAX_TEXT_CHARACTERS}
+    far_right: dict[str, tuple[int, int]] = {}
+    try:
+        for part in parts:
+            with archive.open(part) as stream:
+                far = _scan_part(stream, budget)
+            if far:
+                far_right[part.filename] = far
+    except FileProblem:
+        raise
+    except Exception:  # bad XML, a damaged zip or CRC, an encrypted part
+        raise FileProblem(unreadable) from None
+    return far_right
+
+
+def _scan_part(stream, budget: dict[str, int]) -> tuple[int, int] | None:
+    """Stream one part through an XML parser within the budget (not XML: left alone). Each
+    element is emptied once read; what stays of it is bounded by the budget of elements."""
+    chunk = stream.read(64 * 1024)
+    if not chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return None  # an image, printer settings: openpyxl does not parse it
+    parser = ElementTree.XMLPullParser(events=("end",))
+    column = 0
+    has_value = False  # whether the cell being read holds some text
+    far = None
+    while chunk:
+        parser.feed(chunk)
+        for _event, element in parser.read_events():
+            budget["elements"] -= 1
+            if budget["elements"] < 0:
+                raise FileProblem(
+                    _(
+                        "The Excel file holds more cells and texts than an import of at most "
+                        "%(rows)s signals needs. Remove other sheets, or split it into smaller "
+                        "files."
+                    )
+                    % {"rows": MAX_ROWS}
+                )
+            name = element.tag.rpartition("}")[2]
+            if name in CELL_TEXT:
+                text = element.text
+                if text:
+                    budget["characters"] -= len(text)
+                    if budget["characters"] < 0:
+                        raise FileProblem(
+                            _(
+                                "The Excel file holds more text than a CSV file of at most 2 MB "
+                                "can hold. Split it into smaller files."
+                            )
+                        )
+                    has_value = has_value or not text.isspace()
+            elif name == "c":
+                column, line = _cell(element.get("r"), column + 1)
+                if far is None and has_value and column > MAX_COLUMNS:
+                    far = (line, column)
+                has_value = False
+            elif name == "row":
+                column = 0
+            element.clear()
+        chunk = stream.read(64 * 1024)
+    parser.close()
+    return far
+
+
+CELL_REFERENCE = re.compile(r"([A-Z]{1,3})(\d{1,7})")
+
+
+def _cell(reference: str | None, column: int) -> tuple[int, int]:
+    """The column and line of a cell reference such as AB12 (without one: the next column)."""
+    match = CELL_REFERENCE.fullmatch(reference or "")
+    if not match:
+        return column, 0
+    index = 0
+    for letter in match.group(1):
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index, int(match.group(2))
 
 
 ZEROS = re.compile(r"0+")
