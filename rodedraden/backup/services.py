@@ -10,8 +10,10 @@ One archive (``.tar.gz``) holds:
 
 A restore goes into an EMPTY database only (nothing is overwritten), puts the files back into
 the configured storage and then checks the result against the manifest: every row count and
-every file's SHA-256. ``manage.py backup`` and ``manage.py restore`` call these functions; the
-README describes the procedure.
+every file's SHA-256. Then nothing made before the restore is served again (``_forget_before``):
+the restored database gets a data version no cached page was kept under, every session ends
+(everybody signs in again) and the caches are emptied. ``manage.py backup`` and
+``manage.py restore`` call these functions; the README describes the procedure.
 """
 
 from __future__ import annotations
@@ -24,18 +26,23 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from reports.models import Memo
+from rodedraden.pagecache.models import ROW, DataVersion
 
 FORMAT = 1
 SQLITE = "django.db.backends.sqlite3"
@@ -50,6 +57,7 @@ class BackupError(Exception):
 class RestoreResult:
     rows: dict[str, int]
     files: int
+    sessions_ended: int = 0
 
 
 def _engine(settings_dict: dict[str, Any]) -> str:
@@ -174,6 +182,7 @@ def target_cursor(settings_dict: dict[str, Any]):
             yield cursor
         finally:
             cursor.close()
+        raw.commit()  # SQLite's writes (PostgreSQL's are in autocommit)
     finally:
         raw.close()
 
@@ -343,4 +352,60 @@ def backup_restore(
         with storage.open(entry["name"], "rb") as handle:
             if _sha256(handle.read()) != entry["sha256"]:
                 raise BackupError(f"{entry['name']} was not restored intact.")
-    return RestoreResult(rows=rows, files=len(manifest["files"]))
+    sessions_ended = _forget_before(settings_dict)
+    return RestoreResult(rows=rows, files=len(manifest["files"]), sessions_ended=sessions_ended)
+
+
+def _forget_before(settings_dict: dict[str, Any]) -> int:
+    """Nothing kept from before the restore is served after it; returns the sessions ended.
+
+    - The page cache (rodedraden.pagecache) keeps pages under the data version they were made
+      of, and the restored database holds the version of the moment of the backup: the next
+      write would raise it to a number the lost timeline used already, whose pages (made of
+      data the restore undid) are still in the cache, in Redis and in the memory of every
+      running process. The restored database gets a number no page was kept under: the clock
+      in nanoseconds, which no version reached (each starts from the clock and goes up by one
+      per write).
+    - Sessions: the restored table holds the sessions of the moment of the backup, some of
+      them ended since (a sign-out, a password reset, an account removed), and the cache in
+      front of them (``cached_db``) holds sessions the restored database never saw, of users
+      whose rows may now be older, different or gone. All of them end: everybody signs in
+      again, against the restored accounts.
+    - The caches (``CACHES``: the default one with those sessions, the pages) are emptied.
+      What is cached in a process by a pure function of its input (the scanner's word lists,
+      the stems of the suggestions, a body kind's fields) cannot go stale, and the login
+      lockout and the second factors live in the database, restored with it.
+    """
+    table = DataVersion._meta.db_table
+    with target_cursor(settings_dict) as cursor:
+        cursor.execute(f'SELECT number FROM "{table}" WHERE id = {ROW}')  # noqa: S608
+        row = cursor.fetchone()
+        number = max(time.time_ns(), (row[0] if row else 0) + 1)
+        if row:
+            cursor.execute(f'UPDATE "{table}" SET number = {number} WHERE id = {ROW}')  # noqa: S608
+        else:
+            cursor.execute(f'INSERT INTO "{table}" (id, number) VALUES ({ROW}, {number})')  # noqa: S608
+        cursor.execute(f'SELECT COUNT(*) FROM "{Session._meta.db_table}"')  # noqa: S608
+        sessions = cursor.fetchone()[0]
+        cursor.execute(f'DELETE FROM "{Session._meta.db_table}"')  # noqa: S608
+    failed = [alias for alias in settings.CACHES if not _cache_emptied(alias)]
+    if failed:
+        raise BackupError(
+            "The restore is complete, but the cache could not be emptied "
+            f"({', '.join(failed)}): empty it (CACHE_URL's Redis database) before the "
+            "application starts again, or pages and sessions from before the restore are served."
+        )
+    return sessions
+
+
+def _cache_emptied(alias: str) -> bool:
+    """Empties one cache: only this application's keys in a shared Redis (its prefix and
+    version, never the broker's), the whole cache otherwise."""
+    cache = caches[alias]
+    try:
+        if hasattr(cache, "delete_pattern"):  # django-redis: None when Redis was not reached
+            return cache.delete_pattern("*") is not None
+        cache.clear()
+    except Exception:
+        return False
+    return True

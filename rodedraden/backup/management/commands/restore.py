@@ -28,6 +28,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Restored {sum(result.rows.values())} rows and {result.files} files; "
-                "every count and every file checked against the archive."
+                "every count and every file checked against the archive. "
+                f"{result.sessions_ended} sessions ended (everybody signs in again), "
+                "the caches emptied."
             )
         )
