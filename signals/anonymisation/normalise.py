@@ -136,13 +136,16 @@ _ABBREVIATED_STREET = re.compile(
 )
 
 
-def street_forms(normalised: Normalised) -> Normalised:
-    """The regular text with abbreviated street endings before a house number written out.
-    The letters added come from the abbreviation, so a street found here covers it."""
+# "A.B. v.d. Meulen", "W. v. Os", "J. v/d Berg": abbreviated tussenvoegsels after initials.
+_ABBREVIATED_PARTICLE = re.compile(r"(?<=[A-Z]\.\s)(v\.\s?d\.|v/d|vd\.?|v\.)(?=\s[A-Z])")
+_PARTICLES = {"v.d.": "van der", "v. d.": "van der", "v/d": "van der", "vd": "van der",
+              "vd.": "van der", "v.": "van"}  # fmt: skip
+
+
+def _replaced(normalised: Normalised, matches: list, replacement) -> Normalised:
+    """The text with each match replaced by ``replacement(match)``; the characters written
+    come from the match, so a finding over them covers what was there."""
     text = normalised.text
-    matches = list(_ABBREVIATED_STREET.finditer(text))
-    if not matches:
-        return normalised
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -151,8 +154,8 @@ def street_forms(normalised: Normalised) -> Normalised:
         parts.append(text[position : match.start()])
         starts += normalised.starts[position : match.start()]
         ends += normalised.ends[position : match.start()]
-        word = _STREET_ABBREVIATIONS[match.group(1)]
-        first, last = match.start(), match.end() - 1  # the abbreviation and its dot
+        word = replacement(match)
+        first, last = match.start(), match.end() - 1
         parts.append(word)
         starts += [normalised.starts[first]] * len(word)
         ends += [normalised.ends[last]] * len(word)
@@ -161,6 +164,23 @@ def street_forms(normalised: Normalised) -> Normalised:
     starts += normalised.starts[position:]
     ends += normalised.ends[position:]
     return Normalised(normalised.original, "".join(parts), tuple(starts), tuple(ends))
+
+
+def particle_forms(normalised: Normalised) -> Normalised:
+    """The regular text with abbreviated tussenvoegsels after initials written out."""
+    matches = list(_ABBREVIATED_PARTICLE.finditer(normalised.text))
+    if not matches:
+        return normalised
+    return _replaced(normalised, matches, lambda match: _PARTICLES[match.group(1)])
+
+
+def street_forms(normalised: Normalised) -> Normalised:
+    """The regular text with abbreviated street endings before a house number written out.
+    The letters added come from the abbreviation, so a street found here covers it."""
+    matches = list(_ABBREVIATED_STREET.finditer(normalised.text))
+    if not matches:
+        return normalised
+    return _replaced(normalised, matches, lambda match: _STREET_ABBREVIATIONS[match.group(1)])
 
 
 def name_forms(normalised: Normalised) -> Normalised:

@@ -46,7 +46,7 @@ from .lexicon import (
     Lexicon,
     _words,
 )
-from .normalise import name_forms, normalise, street_forms
+from .normalise import name_forms, normalise, particle_forms, street_forms
 
 # The kinds of personal data, in the order in which they win when two findings overlap.
 NAAM = "naam"
@@ -284,6 +284,16 @@ _PERSON_WORDS = frozenset(
     """
     )
 )
+_BUSINESS_ENDINGS = (
+    "techniek", "bouw", "service", "services", "advies", "adviseurs", "transport",
+    "installaties", "installatie", "schoonmaak", "makelaardij", "makelaars", "advocaten",
+    "notarissen", "accountants", "holding", "beheer", "vastgoed", "incasso", "bewind",
+    "bewindvoering", "administratie", "administraties", "verhuur", "groep",
+)  # fmt: skip
+_DIGRAPH_INITIALS = frozenset({"Ch", "Chr", "Th", "Ph", "IJ", "Ij"})
+_TITLE_AFTER_AMPERSAND = re.compile(
+    r"\s*&\s*(?:dhr|mw|mevr|mevrouw|meneer|de heer|mr|dr|ir|ing)\b", re.IGNORECASE
+)
 _MONTH_AFTER_JAN = re.compile(
     r"\.\s?(?:t/m|tot|-|–|en|\d{4}\b|'\d{2}\b|(?:feb|mrt|maart|apr|mei|jun|jul|aug|sep|okt|nov|dec))",
     re.IGNORECASE,
@@ -315,7 +325,9 @@ _HOUSE_NUMBER = re.compile(
     r"(?<![\w.,:/-])(?:(?:nr|no|nummer)\.?\s*)?"
     r"(\d{1,5})"
     r"(?:\s?-\s?\d{1,4}(?:-?[A-Za-z])?|\s?-\s?[A-Za-z]{1,3}(?![A-Za-z])|[A-Za-z]{1,2}\b"
-    r"|\s(?:hs|huis|bg|bel|beg|bov|boven|zw|rd|bis|I{1,3}|IV|[A-Za-z])(?=[\s,.;)]|$))?"
+    r"|\s?-\s?(?:boven|beneden|hoog|huis)\b"
+    r"|\s(?:hs|huis|bg|bel|beg|bov|boven|zw|zwart|rd|rood|bis|bus\s\d{1,3}|I{1,3}|IV|[A-Za-z])"
+    r"(?=[\s,.;)]|$))?"
     r"(?:\s\d{1,2}(?:e|ste|de)\s(?:etage|verdieping)|\s?-?\s?\d\s?-?\s?hoog)?"
     r"(?![\w]|[.,:]\d|\s?%|\s?procent)"
     r"(?!-[^\W\d_]{3})"  # "Euro 5-motor", "3-kamerwoning": a number in a compound
@@ -569,7 +581,7 @@ class Scanner:
         """The personal data in ``text``, as spans of ``text`` itself."""
         if not text or not text.strip():
             return ()
-        normalised = street_forms(name_forms(normalise(text)))
+        normalised = street_forms(particle_forms(name_forms(normalise(text))))
         found = self._findings(normalised.text)
         if normalised.text is text:
             return found
@@ -587,6 +599,7 @@ class Scanner:
         candidates += self._plates(text)
         candidates += self._postcodes(text)
         candidates += self._birth_dates(text)
+        candidates += _table_cells(text)
         addresses = self._addresses(text)
         candidates += addresses
         names = self._names(text, addresses)
@@ -737,6 +750,17 @@ class Scanner:
         lower = local.lower().strip()
         if lower in _FUNCTIONAL_MAILBOXES:
             return True
+        if (
+            lower.isalpha()
+            and any(
+                lower.startswith(box) and len(lower) >= len(box) + 3
+                for box in _FUNCTIONAL_MAILBOXES
+                if len(box) >= 5
+            )
+            and not self.lexicon.is_surname(lower)
+            and not self.lexicon.is_first_name(lower)
+        ):
+            return True  # "klachtenregistratie@", "privacyteam@"
         domain_words = [word for word in re.split(r"[\W_]+", rest.lower()) if word]
         personal_domain = _AT_PROVIDER.match(rest) or any(
             word in ("familie", "fam", "gezin", "huize")
@@ -870,9 +894,18 @@ class Scanner:
         found = []
         for pattern in (_BIRTH_DATE, _STARRED_DATE, _DATE_BEFORE_BORN):
             for match in pattern.finditer(text):
-                sentence = text[max(0, match.start() - 120) : match.start()].rsplit(".", 1)[-1]
-                if pattern is not _STARRED_DATE and _NOT_BORN.search(sentence):
-                    continue  # "het idee werd geboren op 12 mei": an idea, not a person
+                # "het idee werd geboren op 12 mei": an idea, not a person; only the verb
+                # says so ("geb." and "geboortedatum" are a person's), and only where the idea
+                # is its subject, close before it ("in het DPIA-concept stond: X, geb. ..." is
+                # a person's).
+                keyword = text[match.start() : match.start(1)].lower()
+                sentence = text[max(0, match.start() - 60) : match.start()].rsplit(".", 1)[-1]
+                if (
+                    pattern is not _STARRED_DATE
+                    and ("geboren" in keyword or pattern is _DATE_BEFORE_BORN)
+                    and _NOT_BORN.search(sentence)
+                ):
+                    continue
                 found.append(Finding(GEBOORTEDATUM, match.start(1), match.end(1)))
         return found
 
@@ -952,8 +985,18 @@ class Scanner:
             # A word with a street suffix ("Hengelosestraat", "Lasondersingel").
             if not last.lower().endswith(STREET_SUFFIXES):
                 return None
-            if last.lower().endswith(("ing", "ering")) and last.lower() not in streets:
-                return None  # "Wet inburgering 2021", not a street on a ring
+            if (
+                last.lower().endswith(("ing", "ering"))
+                and last.lower() not in streets
+                and not (
+                    last[0].isupper()
+                    and not last.isupper()
+                    and last.lower().endswith("ring")
+                    and len(last) > 8
+                    and self.lexicon.zipf(last) == 0
+                )
+            ):
+                return None  # "Wet inburgering 2021"; but "Broekheurnering 240", a ring road
             if not last[0].isupper() and not self._plain_street(last.lower()):
                 return None
             if len(last) < 4:
@@ -1006,7 +1049,10 @@ class Scanner:
         for match in _WORD.finditer(text):
             word = match.group()
             dotted = len(word) == 1 and text[match.end() : match.end() + 1] == "."
-            initial = dotted and word.isupper()
+            # "Ch. Martina", "Th. de Wit": the initials Dutch writes with two letters.
+            initial = (dotted and word.isupper()) or (
+                word in _DIGRAPH_INITIALS and text[match.end() : match.end() + 1] == "."
+            )
             gap = text[previous_end : match.start()]
             if previous is None:
                 sentence_start = True
@@ -1161,7 +1207,8 @@ class Scanner:
         token = tokens[index]
         if token.lower not in ROLE_TITLES or index + 1 >= len(tokens):
             return False
-        return text[token.end : tokens[index + 1].start] in (" ", ": ")
+        # "klager Jansen", "klager: Jansen", "de consulent, ahmed bouzid, ..."
+        return text[token.end : tokens[index + 1].start] in (" ", ": ", ", ")
 
     def _name_after_role(self, token: _Token) -> bool:
         """After a function a capitalised word is a name only if it looks like one:
@@ -1481,19 +1528,33 @@ class Scanner:
                 or tokens[probe].lower.endswith(_INSTITUTION_ENDINGS)
             )
         )
-        # "Ter Haar & Wessels", "Koçak & Partners": names joined by an ampersand are a firm.
+        # "Ter Haar & Wessels", "Koçak & Partners": surnames joined by an ampersand are a
+        # firm; not "mw. K. Bouwhuis & dhr. T. Schreurs", people with their titles.
         start, end = tokens[first].start, tokens[last].end
-        firm = text[max(0, start - 3) : start].strip() == "&" or text[end : end + 3].strip(
-            " "
-        ).startswith("&")
+        titled = (first > 0 and tokens[first - 1].lower in TITLES) or tokens[first].initial
+        firm = not titled and (
+            (text[max(0, start - 3) : start].strip() == "&")
+            or (
+                text[end : end + 3].strip(" ").startswith("&")
+                and not _TITLE_AFTER_AMPERSAND.match(text, end)
+            )
+        )
         # "Jan. t/m mrt. 2024", "jan.-mrt.": the month, not the given name.
         month = (
             first == last
             and tokens[first].lower == "jan"
             and _MONTH_AFTER_JAN.match(text, tokens[first].end) is not None
         )
+        # "Jansen Installatietechniek", "Van der Heijden Advocaten": a surname and a trade.
+        trade = tokens[last].lower
+        business = (
+            first < last
+            and trade.endswith(_BUSINESS_ENDINGS)
+            and not self.lexicon.is_surname(trade)  # "Jan Bouw"
+        )
         return not (
             institution
+            or business
             or street
             or pseudonym
             or compound
@@ -1776,6 +1837,102 @@ class Scanner:
                 break  # "Sociale Dienst"
             start -= 1
         return start
+
+
+# --- Tables ---------------------------------------------------------------------------------------
+# Rows pasted from a spreadsheet or an export, under a header that names the columns:
+# "naam;geboortedatum;postcode", "naam<TAB>geb.datum<TAB>bsn". A cell under such a header is
+# what its column says, whatever it looks like.
+_COLUMN_TYPES = {
+    **dict.fromkeys(
+        ("naam", "name", "voornaam", "achternaam", "volledige naam", "naam klant", "klant",
+         "client", "cliënt", "aanvrager", "betrokkene", "melder", "klager", "bewoner",
+         "voorletters", "tussenvoegsel", "roepnaam"),
+        NAAM,
+    ),
+    **dict.fromkeys(
+        ("geboortedatum", "geb.datum", "geb. datum", "gebdat", "gebdatum", "geboren", "geb.",
+         "geb", "dob", "date of birth", "geboorte datum"),
+        GEBOORTEDATUM,
+    ),
+    **dict.fromkeys(
+        ("adres", "straat", "woonadres", "straat + huisnummer", "straat en huisnummer",
+         "straatnaam", "address"),
+        ADRES,
+    ),
+    **dict.fromkeys(("postcode", "pc"), POSTCODE),
+    **dict.fromkeys(
+        ("telefoon", "tel", "tel.", "telefoonnummer", "tel.nr.", "telnr", "mobiel", "gsm",
+         "phone"),
+        TELEFOON,
+    ),
+    **dict.fromkeys(("e-mail", "email", "mail", "e-mailadres", "emailadres"), EMAIL),
+    **dict.fromkeys(("bsn", "burgerservicenummer", "bsn-nummer", "sofinummer"), BSN),
+    **dict.fromkeys(("iban", "rekeningnummer", "rekening", "bankrekening"), IBAN),
+    **dict.fromkeys(("kenteken", "kentekens"), KENTEKEN),
+}  # fmt: skip
+_DELIMITERS = ("\t", ";", "|", ",")
+
+
+def _cells(line: str, delimiter: str) -> list[tuple[int, int]]:
+    """The spans of a row's cells (quotes and the spaces around a value left out)."""
+    spans, start, quoted = [], 0, False
+    for index, char in enumerate(line + delimiter):
+        if char == '"':
+            quoted = not quoted
+        elif char == delimiter and not quoted:
+            begin, end = start, index
+            while begin < end and line[begin] in ' "':
+                begin += 1
+            while end > begin and line[end - 1] in ' "\r':
+                end -= 1
+            spans.append((begin, end))
+            start = index + 1
+    return spans
+
+
+def _table_cells(text: str) -> list[Finding]:
+    if "\n" not in text:
+        return []
+    found: list[Finding] = []
+    columns: list[str | None] | None = None
+    delimiter = ""
+    offset = 0
+    for line in text.split("\n"):
+        header = _header(line)
+        if header is not None:
+            delimiter, columns = header
+        elif columns is not None and delimiter in line:
+            for kind, (start, end) in zip(columns, _cells(line, delimiter), strict=False):
+                value = line[start:end]
+                if kind is None or not value:
+                    continue
+                if kind == NAAM and not any(char.isalpha() for char in value):
+                    continue
+                if kind != NAAM and not any(char.isdigit() for char in value):
+                    continue
+                found.append(Finding(kind, offset + start, offset + end))
+        else:
+            columns = None
+        offset += len(line) + 1
+    return found
+
+
+def _header(line: str) -> tuple[str, list[str | None]] | None:
+    """The delimiter and the column types of a header line, or None if it is no header: at
+    least two cells, all of them words, one of them a column of personal data."""
+    for delimiter in _DELIMITERS:
+        if delimiter not in line:
+            continue
+        labels = [line[start:end].strip().lower() for start, end in _cells(line, delimiter)]
+        if len(labels) < 2 or any(not label or any(c.isdigit() for c in label) for label in labels):
+            continue
+        if any(len(label) > 30 for label in labels):
+            continue
+        types = [_COLUMN_TYPES.get(label.rstrip(":")) for label in labels]
+        if any(types):
+            return delimiter, types
+    return None
 
 
 def _resolve(candidates: list[Finding]) -> tuple[Finding, ...]:

@@ -240,6 +240,23 @@ def test_any_text_scans_without_error_and_redacts_cleanly(text):
         ("Een huurder op Hengelosestr. 54 bis kreeg", [("adres", "Hengelosestr. 54 bis")]),
         ("ophalen op Hoge Larenweg 6 om", [("adres", "Hoge Larenweg 6")]),
         ("woont op de Wethouder Beverstraat 155.", [("adres", "Wethouder Beverstraat 155")]),
+        # Abbreviated tussenvoegsels and initials of two letters; house-number additions.
+        ("kl. dhr. A.B. v.d. Meulen belde", [("naam", "A.B. v.d. Meulen")]),
+        ("bzw. W. v. Os, gem. mr. E. Lucassen",
+         [("naam", "W. v. Os"), ("naam", "E. Lucassen")]),
+        ("In de zaak van Ch. Martina is", [("naam", "Ch. Martina")]),
+        ("mw. K. Bouwhuis & dhr. T. Schreurs: beide",
+         [("naam", "K. Bouwhuis"), ("naam", "T. Schreurs")]),
+        ("op Javastraat 8-boven, hij", [("adres", "Javastraat 8-boven")]),
+        ("op adres Brinkstraat 3 zwart.", [("adres", "Brinkstraat 3 zwart")]),
+        ("cliënt woont Broekheurnering 240-II", [("adres", "Broekheurnering 240-II")]),
+        ("wonende te Kerkstraat 23 bus 4 in Lommel", [("adres", "Kerkstraat 23 bus 4")]),
+        # "geb." is a person's, also in a sentence about a concept.
+        ("In het DPIA-concept: Jeroen Mulder, geb. 02-11-1983.",
+         [("naam", "Jeroen Mulder"), ("geboortedatum", "02-11-1983")]),
+        # Rows under a header that names the columns.
+        ("naam;geb.datum;woonplaats\nPietje Puk;1976-03-14;Enschede",
+         [("naam", "Pietje Puk"), ("geboortedatum", "1976-03-14")]),
         # A foreign IBAN whose national check digits are wrong is still an account number.
         ("betaald op BE97 5317 3277 1649 door", [("iban", "BE97 5317 3277 1649")]),
         # A date in brackets after a person, long ago enough to be a birth.
@@ -292,6 +309,11 @@ def test_the_spellings_people_use_are_found(text, expected):
         "Bestelbussen met een Euro 5-motor kregen een boete.",
         "De herinrichting van Boulevard 1945 leidde tot klachten.",
         "Een klager (12-03-2024) belde over de afvalpas.",
+        "Jansen Installatietechniek liet de werkplek slordig achter.",
+        "Vragen via klachtenregistratie@enschede.nl of intern.",
+        "ONDERZOEK NAAR DE UITVOERING VAN DE WET INBURGERING 2021",
+        "wijk;aantal klachten;gegrond\nNoord;12;3\nZuid;4;1",
+        "het idee werd geboren op 12 mei 2020 in de raad.",
     ],
 )
 def test_ordinary_text_in_lower_case_passes(text):
