@@ -26,6 +26,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from rodedraden.accounts.access import RoleRequiredMixin
 from rodedraden.accounts.models import Role
 from rodedraden.conflicts import refuse_stale_save
+from rodedraden.idempotency.views import IdempotentMixin, idempotent
 from rodedraden.pagecache.pages import cached_page
 from rodedraden.pagination import PaginationMixin, paginate
 from signals.guard import PersonalDataFound, add_personal_data
@@ -94,7 +95,7 @@ class BeraadListView(RoleRequiredMixin, PaginationMixin, ListView):
 
 @private_post
 @no_store
-class BeraadCreateView(RoleRequiredMixin, FormView):
+class BeraadCreateView(IdempotentMixin, RoleRequiredMixin, FormView):
     allowed_roles = CHAIR
     form_class = BeraadForm
     template_name = "deliberation/beraad_form.html"
@@ -623,6 +624,7 @@ class RodeDraadView(WorkspaceMixin, TemplateView):
         )
         return context
 
+    @idempotent  # the recommendation form carries a key (the analysis form has a version)
     def post(self, request, *args, **kwargs):
         if self.beraad.is_frozen:  # adopted in the meantime (in another tab, say)
             messages.error(
@@ -734,7 +736,7 @@ class RecommendationDeleteView(RoleRequiredMixin, View):
 
 
 # --- The theme catalogue -------------------------------------------------------------------------
-class ThemeListView(RoleRequiredMixin, FormView):
+class ThemeListView(IdempotentMixin, RoleRequiredMixin, FormView):
     allowed_roles = CHAIR
     template_name = "deliberation/theme_list.html"
     form_class = ThemeForm
@@ -877,7 +879,7 @@ class RecommendationListView(RoleRequiredMixin, PaginationMixin, ListView):
 
 @private_post
 @no_store
-class RecommendationDetailView(RoleRequiredMixin, FormView):
+class RecommendationDetailView(IdempotentMixin, RoleRequiredMixin, FormView):
     allowed_roles = (Role.CHAIR, Role.READER, Role.ADMIN)
     template_name = "deliberation/recommendation_detail.html"
     form_class = ResponseForm

@@ -18,6 +18,7 @@ from deliberation.models import FROZEN_STATES, STARTED_STATES
 from deliberation.selectors import beraad_get
 from rodedraden.accounts.access import RoleRequiredMixin
 from rodedraden.accounts.models import Role
+from rodedraden.idempotency.views import idempotent
 from rodedraden.pagecache.pages import cached_page
 from rodedraden.pagination import paginate
 
@@ -104,6 +105,7 @@ class MemoRequestView(RoleRequiredMixin, MemoMixin, View):
             {"beraad": beraad, "latest_concept": latest},
         )
 
+    @idempotent
     def post(self, request, *args, **kwargs):
         beraad = self.get_beraad()
         definitive = request.POST.get("kind") == MemoKind.DEFINITIEF

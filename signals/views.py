@@ -24,6 +24,7 @@ from rodedraden.accounts.models import Role
 from rodedraden.audit.models import AuditEvent
 from rodedraden.audit.services import audit_event_record
 from rodedraden.conflicts import refuse_stale_save
+from rodedraden.idempotency.views import IdempotentMixin
 from rodedraden.pagecache.pages import cached_page
 from rodedraden.pagination import paginate
 
@@ -176,7 +177,7 @@ class SignalFormMixin:
 
 @private_post
 @no_store
-class SignalCreateView(WritableBodyMixin, SignalFormMixin, FormView):
+class SignalCreateView(IdempotentMixin, WritableBodyMixin, SignalFormMixin, FormView):
     success_message = ""
 
     def get_initial(self):
@@ -371,7 +372,7 @@ def _download(content: bytes, *, filename: str, fmt: str) -> HttpResponse:
 
 @private_post
 @no_store
-class SignalImportView(WritableBodyMixin, FormView):
+class SignalImportView(IdempotentMixin, WritableBodyMixin, FormView):
     form_class = SignalImportForm
     template_name = "signals/signal_import.html"
 

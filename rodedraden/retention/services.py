@@ -23,6 +23,7 @@ from deliberation.services import signals_for_intake
 from reports.models import Memo, MemoKind
 from rodedraden.audit.models import AuditEntry, AuditEvent
 from rodedraden.audit.services import audit_event_record
+from rodedraden.idempotency.models import KEPT, IdempotencyKey
 from signals.models import Signal, SignalState
 
 from .models import RetentionRun
@@ -114,10 +115,15 @@ def retention_apply(*, now: datetime | None = None) -> RetentionRun:
     audit.delete()
     expired_sessions = Session.objects.filter(expire_date__lt=now)
     removed["login_sessions"] = [None] * expired_sessions.delete()[0]
+    # The keys of sent forms, once a form can no longer come again (counted, not listed).
+    sent_forms = IdempotencyKey.objects.filter(created_at__lt=now - KEPT)
+    removed["sent_forms"] = [None] * sent_forms.delete()[0]
 
     removed = {kind: ids for kind, ids in removed.items() if ids}
     run.removed = {kind: len(ids) for kind, ids in removed.items()}
-    run.removed_ids = {kind: ids for kind, ids in removed.items() if kind != "login_sessions"}
+    run.removed_ids = {
+        kind: ids for kind, ids in removed.items() if kind not in ("login_sessions", "sent_forms")
+    }
     run.finished_at = timezone.now()
     run.save(update_fields=["removed", "removed_ids", "finished_at"])
     models_by_kind = {
@@ -129,6 +135,7 @@ def retention_apply(*, now: datetime | None = None) -> RetentionRun:
         "audit": AuditEntry,
         "login_sessions": Session,
         "login_attempts": AccessAttempt,
+        "sent_forms": IdempotencyKey,
     }
     for kind, ids in removed.items():
         audit_event_record(
@@ -141,7 +148,7 @@ def retention_apply(*, now: datetime | None = None) -> RetentionRun:
                     "sessions" if kind.endswith("_of_sessions") else kind, now.isoformat()
                 ),
                 "run": run.pk,
-                **({"ids": ids} if kind != "login_sessions" else {}),
+                **({"ids": ids} if kind not in ("login_sessions", "sent_forms") else {}),
             },
         )
     return run

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "rodedraden.retention",
     "rodedraden.backup",
     "rodedraden.pagecache",
+    "rodedraden.idempotency",
 ]
 
 MIDDLEWARE = [

@@ -59,6 +59,9 @@ EXEMPT = {
     "reports.Memo.sha256": "a hash the application computes",
     "reports.Memo.error": "the kind of failure of a render, written by the application",
     "reports.Memo.render_owner": "the machine, process and thread rendering a memo (host:pid:thread)",
+    "idempotency.IdempotencyKey.location": (
+        "the address a sent form was redirected to: a path the application made with reverse()"
+    ),
     "retention.RetentionRun.cutoffs": RETENTION,
     "retention.RetentionRun.removed": RETENTION,
     "retention.RetentionRun.removed_ids": RETENTION,

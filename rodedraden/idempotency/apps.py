@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IdempotencyConfig(AppConfig):
+    name = "rodedraden.idempotency"
+    label = "idempotency"
+    verbose_name = _("Sent forms")
