@@ -276,3 +276,28 @@ def test_the_retention_run_removes_keys_older_than_a_day(member):
     retention_apply(now=now)
     assert list(IdempotencyKey.objects.all()) == [recent]
     assert not IdempotencyKey.objects.filter(pk=old.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}], ids=["page", "htmx"])
+def test_the_workspace_s_new_theme_field_is_idempotent_by_itself(client, request, headers):
+    """The new-theme field of the tagging workspace carries no key (the workspace is a cached
+    page, one key would serve every visit): sent again, it finds the theme of that name and
+    the tag it made, and makes neither twice."""
+    from deliberation.models import BeraadSignal, Tag
+
+    chair, body, other_body = (
+        request.getfixturevalue(name) for name in ("chair", "body", "other_body")
+    )
+    beraad = BeraadFactory(chair=chair, bodies=[body, other_body])
+    signal = submitted(body, period_start=beraad.period_start, period_end=beraad.period_end)
+    beraad = advance(beraad, chair, BeraadState.IN_BERAAD)
+    inclusion = BeraadSignal.objects.get(signal=signal)
+    client.force_login(chair)
+    url = reverse("deliberation:tag-new-theme", args=[beraad.pk])
+    data = {"inclusion": inclusion.pk, "name": "Bereikbaarheid"}
+    first = client.post(url, data, headers=headers)
+    again = client.post(url, data, headers=headers)
+    assert first.status_code == again.status_code
+    assert Theme.objects.filter(name="Bereikbaarheid").count() == 1
+    assert Tag.objects.filter(inclusion=inclusion).count() == 1
