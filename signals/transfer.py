@@ -198,6 +198,7 @@ def _read_xlsx(content: bytes) -> Iterator[tuple[int, list]]:
 # The elements whose text is a cell's content: shared and inline strings (t), values (v) and
 # formulas (f).
 CELL_TEXT = {"t", "v", "f"}
+UTF_16 = (b"\xff\xfe", b"\xfe\xff")  # its byte order marks
 
 
 @sensitive_variables()
@@ -272,7 +273,9 @@ def _scan_part(stream, budget: dict[str, int]) -> tuple[int, int] | None:
     """Stream one part through an XML parser within the budget (not XML: left alone). Each
     element is emptied once read; what stays of it is bounded by the budget of elements."""
     chunk = stream.read(64 * 1024)
-    if not chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    # XML starts with "<", after a byte order mark and white space, in UTF-8 or UTF-16.
+    start = chunk.lstrip(b"\xef\xbb\xbf \t\r\n\x00")
+    if not (chunk.startswith(UTF_16) or start.startswith(b"<")):
         return None  # an image, printer settings: openpyxl does not parse it
     parser = ElementTree.XMLPullParser(events=("end",))
     column = 0

@@ -142,6 +142,15 @@ def many_distinct_strings() -> bytes:
     return rebuilt({"xl/sharedStrings.xml": [SST_HEAD, *strings, b"</sst>"]})
 
 
+def strings_in_utf_16() -> bytes:
+    """The same in UTF-16 (which XML allows and openpyxl reads): it must be counted too."""
+    strings = "".join(f"<si><t>{n * 7919 % 1000003}</t></si>" for n in range(200_000))
+    table = (SST_HEAD.decode() + strings + "</sst>").replace(
+        'encoding="UTF-8"', 'encoding="UTF-16"'
+    )
+    return rebuilt({"xl/sharedStrings.xml": table.encode("utf-16")})
+
+
 def too_much_text() -> bytes:
     """Within the bounds of the zip and of the number of cells: 600 lines whose cells hold
     3 million characters of varied text in all (a CSV file of the same would be 3 MB)."""
@@ -205,6 +214,11 @@ def messages() -> dict[str, str]:
             "signals needs. Remove other sheets, or split it into smaller files.",
             rows=transfer.MAX_ROWS,
         ),
+        "strings_in_utf_16": nl(
+            "The Excel file holds more cells and texts than an import of at most %(rows)s "
+            "signals needs. Remove other sheets, or split it into smaller files.",
+            rows=transfer.MAX_ROWS,
+        ),
         "too_much_text": nl(
             "The Excel file holds more text than a CSV file of at most 2 MB can hold. "
             "Split it into smaller files."
@@ -231,6 +245,7 @@ HOSTILE = [
     tightly_packed,
     huge_in_all,
     many_distinct_strings,
+    strings_in_utf_16,
     too_much_text,
     many_parts,
     a_value_far_to_the_right,
