@@ -28,8 +28,9 @@ _WRITE = re.compile(
     re.IGNORECASE,
 )
 # Tables whose writes change no page this cache holds: sessions (saved at every request),
-# the audit log, login attempts (django-axes), second-factor devices (django-otp), Celery's
-# and this app's own.
+# the audit log, login attempts (django-axes), second-factor devices (django-otp), Celery's,
+# the keys of sent forms (rodedraden.idempotency, claimed and let go by a refused form) and
+# this app's own.
 UNWATCHED = (
     "django_session",
     "django_admin_log",
@@ -39,6 +40,7 @@ UNWATCHED = (
     "otp_",
     "django_celery_",
     "pagecache_",
+    "idempotency_",
 )
 
 # A statement that only records that a process is still at work (a memo render's heartbeat,

@@ -301,3 +301,14 @@ def test_the_workspace_s_new_theme_field_is_idempotent_by_itself(client, request
     assert first.status_code == again.status_code
     assert Theme.objects.filter(name="Bereikbaarheid").count() == 1
     assert Tag.objects.filter(inclusion=inclusion).count() == 1
+
+
+def test_the_keys_change_no_cached_page():
+    """A key claimed (and let go when the form is refused) changes nothing a page shows: the
+    page cache does not watch its table, so the cached pages stay valid."""
+    from rodedraden.pagecache.writes import changes_data
+
+    assert IdempotencyKey._meta.db_table == "idempotency_idempotencykey"
+    assert not changes_data('INSERT INTO "idempotency_idempotencykey" ("key") VALUES (%s)')
+    assert not changes_data('DELETE FROM "idempotency_idempotencykey" WHERE "id" = %s')
+    assert changes_data('INSERT INTO "signals_signal" ("title") VALUES (%s)')
