@@ -411,7 +411,7 @@ def _theme_name(name: str) -> str:
     return " ".join(name.split())
 
 
-def themes_named(name: str) -> QuerySet[Theme]:
+def _themes_named(name: str) -> QuerySet[Theme]:
     """The theme of that name in any case: compared as the database's unique constraint
     compares them (both sides lowered by the database)."""
     return Theme.objects.alias(lower_name=Lower("name")).filter(lower_name=Lower(Value(name)))
@@ -425,7 +425,7 @@ def _unique_name(name: str, *, exclude: Theme | None = None) -> str:
     name = _theme_name(name)
     if not name:
         raise ValidationError({"name": _("Give the theme a name.")})
-    clash = themes_named(name)
+    clash = _themes_named(name)
     if exclude is not None:
         clash = clash.exclude(pk=exclude.pk)
     if clash.exists():
@@ -609,7 +609,7 @@ def tag_with_new_theme(*, beraad: Beraad, inclusion: BeraadSignal, user: User, n
     name = _theme_name(name)
     # Before the name is looked up: a query with personal data in it would reach the SQL log.
     ensure_no_personal_data({"name": name})
-    theme = themes_named(name).first()
+    theme = _themes_named(name).first()
     if theme is None:
         try:
             with transaction.atomic():
@@ -617,7 +617,7 @@ def tag_with_new_theme(*, beraad: Beraad, inclusion: BeraadSignal, user: User, n
         except (IntegrityError, ValidationError):
             # Created by someone else at the same moment (in this case or another): the
             # database refused ours; use theirs.
-            theme = themes_named(name).first()
+            theme = _themes_named(name).first()
             if theme is None:
                 raise
     while theme.merged_into_id:  # merged, perhaps more than once: the theme it lives on in
