@@ -84,17 +84,23 @@ def _bracketed(words: str) -> str:
 
 # E-mail, also as people hide it from robots: "jan.jansen(at)gmail.com", "jan [at] gmail [dot]
 # com", "jan punt jansen apenstaartje gmail punt nl", "jan.jansen @ gmail.com".
-_AT = r"(?:\s*@\s*|" + _bracketed("at|@|apenstaartje|a") + r"|\s+(?:at|apenstaartje)\s+)"
+_AT = (
+    r"(?:\s*@\s*|"
+    + _bracketed("at|@|apenstaartje|apestaartje|a")
+    + r"|\s+(?:at|apenstaartje|apestaartje)\s+)"
+)
+# In the domain a dot may have a space around it: "lan.nguyen @ gmail . com".
 _DOT = r"(?:\.|" + _bracketed(r"dot|punt|\.") + r"|\s+(?:dot|punt)\s+)"
+_SPACED_DOT = r"(?:\s?\.\s?|" + _bracketed(r"dot|punt|\.") + r"|\s+(?:dot|punt)\s+)"
 _EMAIL = re.compile(
     r"(?<![\w.+-])[\w+-]+(?:"
     + _DOT
     + r"[\w+-]+)*"
     + _AT
     + r"[\w-]+(?:"
-    + _DOT
+    + _SPACED_DOT
     + r"[\w-]+)*"
-    + _DOT
+    + _SPACED_DOT
     + r"[a-z]{2,}(?![\w-])",
     re.IGNORECASE,
 )
@@ -247,7 +253,7 @@ _MONTH_LETTERS = frozenset(_words("jan feb mrt maa apr mei jun jul aug sep okt o
 _MONTH_NAMES = "|".join(MONTHS + [m + r"\.?" for m in MONTH_ABBREVIATIONS])
 _YEAR = r"(?:\d{4}|'\d{2})(?!\d)"
 _DATE = (
-    r"(?:\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|'?\d{2})(?!\d)"
+    r"(?:\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?(?:\d{4}|'?\d{2})(?!\d)"
     r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)"
     rf"|\d{{1,2}}(?:\s+|\s?-\s?)(?:{_MONTH_NAMES})(?:\s+|\s?-\s?){_YEAR})"
 )
@@ -255,7 +261,8 @@ _DATE = (
 _DATE_OF_BIRTH = rf"(?:{_DATE}|\d{{1,2}}(?:\s+|-)(?:{_MONTH_NAMES})(?![\w-]))"
 _BIRTH_DATE = re.compile(
     r"(?:\bgeboren\b|\bgeboorte(?:datum|dag)?\b|\bgeboorte-?datum\b"
-    r"|\bgeb\.?\s?dat(?:um|\.)?|\bgebdat\b|\bgeb\.|\bgeb\b|\bd\.?o\.?b\b\.?|\bdate of birth\b)"
+    r"|\bgeb\.?\s?dat(?:um|\.)?|\bgebdat\b|\bgeb\.|\bgeb\b|\bgb\b\.?(?=\s?\d)"
+    r"|\bd\.?o\.?b\b\.?|\bdate of birth\b)"
     r"(?!(?:[^.!?\n\d]|(?<=\b[a-z])\.){0,40}?\b(?:vóór|voor|na|vanaf|sinds|tussen|tot|uiterlijk|in)"
     r"\s+\d)"
     # What may stand between: words, brackets, "d.d." (a dot after a single letter).
@@ -290,6 +297,18 @@ _BUSINESS_ENDINGS = (
     "notarissen", "accountants", "holding", "beheer", "vastgoed", "incasso", "bewind",
     "bewindvoering", "administratie", "administraties", "verhuur", "groep",
 )  # fmt: skip
+# Who introduces themselves: "mijn naam is", "ik ben (het,)", "ik heet", "u spreekt met".
+_INTRODUCTION = re.compile(
+    r"\b(?:mijn naam is|ik ben(?: het,?)?|ik heet|u spreekt met|je spreekt met|hier is)\s+",
+    re.IGNORECASE,
+)
+_INTRODUCED_NAME = re.compile(
+    r"(?P<initials>(?:[a-zA-Z]\.\s?){1,4})?(?P<first>[^\W\d_]+(?:-[^\W\d_]+)?)?"
+    r"(?P<particles>(?:\s(?:van|de|der|den|ter|ten|te|el|al|ben|bin|'t|in 't|von|da|dos|le|la))*)"
+    r"(?:\s(?P<surname>[^\W\d_]{2,}(?:-[^\W\d_]+)?))?",
+    re.IGNORECASE,
+)
+_INITIALS_START = re.compile(r"(?:[A-Z]\.){1,5}(?:\s|$)")
 _DIGRAPH_INITIALS = frozenset({"Ch", "Chr", "Th", "Ph", "IJ", "Ij"})
 _TITLE_AFTER_AMPERSAND = re.compile(
     r"\s*&\s*(?:dhr|mw|mevr|mevrouw|meneer|de heer|mr|dr|ir|ing)\b", re.IGNORECASE
@@ -319,15 +338,16 @@ def _year_of(date: str) -> int | None:
 # --- Words ----------------------------------------------------------------------------------------
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _SENTENCE_BREAK = re.compile(r"[.!?:;\n•]")
-_NAME_JOIN = re.compile(r"^(?:\s+['’]?|-|\s*-\s*|['’])$")
+# Within a line: a name does not run on over a line break ("fam. Zwetsloot\nBoerhaavelaan").
+_NAME_JOIN = re.compile(r"^(?:[^\S\n]+['’]?|-|[^\S\n]*-[^\S\n]*|['’])$")
 
 _HOUSE_NUMBER = re.compile(
     r"(?<![\w.,:/-])(?:(?:nr|no|nummer)\.?\s*)?"
     r"(\d{1,5})"
     r"(?:\s?-\s?\d{1,4}(?:-?[A-Za-z])?|\s?-\s?[A-Za-z]{1,3}(?![A-Za-z])|[A-Za-z]{1,2}\b"
-    r"|\s?-\s?(?:boven|beneden|hoog|huis)\b"
+    r"|\s?-\s?(?:boven|beneden|hoog|huis|bis)\b"
     r"|\s(?:hs|huis|bg|bel|beg|bov|boven|zw|zwart|rd|rood|bis|bus\s\d{1,3}|I{1,3}|IV|[A-Za-z])"
-    r"(?=[\s,.;)]|$))?"
+    r"(?=[\s,.;)'\"]|$))?"
     r"(?:\s\d{1,2}(?:e|ste|de)\s(?:etage|verdieping)|\s?-?\s?\d\s?-?\s?hoog)?"
     r"(?![\w]|[.,:]\d|\s?%|\s?procent)"
     r"(?!-[^\W\d_]{3})"  # "Euro 5-motor", "3-kamerwoning": a number in a compound
@@ -378,7 +398,8 @@ _ORGANISATION_ENDINGS = (
     "corporatie", "molen", "hotel", "restaurant", "supermarkt", "winkel", "zwembad",
     "sporthal", "theater", "museum", "school", "bibliotheek", "kerk", "fonds", "prijs",
     "wijken", "wijk", "buurt", "straat", "plein", "zaal", "centrum", "kliniek", "praktijk",
-    "kantoor", "bureau", "firma", "opvang", "verblijf", "apotheek",
+    "kantoor", "bureau", "firma", "opvang", "verblijf", "apotheek", "café", "cafe",
+    "buurthuis", "wijkhuis", "dorpshuis", "clubhuis", "volkshuis", "ziekenhuis", "verpleeghuis",
 )  # fmt: skip
 _FOREIGN_PARTICLES = frozenset(_words("el al ben bin abu da dos du le la von"))
 _PLACE_PEOPLE = frozenset(
@@ -406,6 +427,7 @@ _ROLE_IN_BRACKETS = re.compile(r"\s*\(\s*(\w+)")
 _STREET_ENDINGS = (
     "straat", "weg", "laan", "plein", "singel", "gracht", "kade", "steeg", "dreef", "allee",
     "boulevard", "plantsoen", "pad", "markt", "wal", "dijk", "kanaal", "haven", "park",
+    "brug", "tunnel", "viaduct",
 )  # fmt: skip
 
 # Capitalised words that begin a street's name: "Hoge Larenweg", "Oude Markt", "Wethouder
@@ -605,10 +627,47 @@ class Scanner:
         names = self._names(text, addresses)
         names += self._names_beside(text, _resolve(candidates + names), names)
         names = self._not_places_after_postcodes(text, candidates, names)
+        names += self._introduced_names(text, names)
         names = self._surname_comma_given_name(text, names)
         candidates += names
         candidates += self._dates_after_names(text, names)
         return _resolve(candidates)
+
+    def _introduced_names(self, text: str, names: list) -> list:
+        """ "mijn naam is m. el khatib", "ik ben marij ploumen en ...", "ik ben het, Ilse van
+        Dijken": who introduces themselves gives their name, in any case. The name is the
+        initials or a given name, the tussenvoegsels, and one word after them."""
+        found = []
+        for intro in _INTRODUCTION.finditer(text):
+            position = intro.end()
+            if any(name.start <= position < name.end for name in names):
+                continue
+            match = _INTRODUCED_NAME.match(text, position)
+            if match is None:
+                continue
+            first = match.group("first") or ""
+            if match.group("initials") and first.lower() in INTERFIXES and match.group("surname"):
+                found.append(Finding(NAAM, match.start(), match.end()))  # "m. el khatib"
+                continue
+            if first.lower() in INTERFIXES or first.lower() in _STOP_WORDS:
+                continue  # "ik ben de moeder van", "ik ben het niet eens"
+            if not (
+                match.group("initials")
+                or (self.lexicon.is_first_name(first) and self.lexicon.zipf(first) < 5)
+                or (
+                    first[:1].isupper()
+                    and not self.lexicon.is_ordinary(first)
+                    and self.lexicon.zipf(first) == 0
+                )
+            ):
+                continue
+            surname = match.group("surname")
+            if surname and self.lexicon.is_common(surname) and not match.group("particles"):
+                end = match.end("first") if first else match.end("initials")
+            else:
+                end = match.end()
+            found.append(Finding(NAAM, match.start(), end))
+        return found
 
     def _surname_comma_given_name(self, text: str, names: list) -> list:
         """ "Kowalska, Agnieszka", "Nowak, Piotr": a register's surname and given name are one
@@ -621,8 +680,10 @@ class Scanner:
             if (
                 previous is not None
                 and text[previous.end : name.start] == ", "
-                and " " not in word
-                and self.lexicon.is_first_name(word)
+                and (
+                    (" " not in word and self.lexicon.is_first_name(word))
+                    or _INITIALS_START.match(word)  # "Bakker, P.J. (Pieter)"
+                )
             ):
                 merged[-1] = Finding(NAAM, previous.start, name.end)
                 continue
@@ -956,8 +1017,8 @@ class Scanner:
         end = len(head)
         for word in reversed(words):
             gap = head[word.end() : end]
-            if gap.strip():
-                break
+            if gap.strip() or "\n" in gap:
+                break  # punctuation, or a line break: "L. Timmermans\nHoefstraat 188"
             phrase.insert(0, word)
             end = word.start()
             if len(phrase) == 5:
@@ -1509,13 +1570,16 @@ class Scanner:
         )  # "... en Kinderopvang Pippi Langkous"
         # "de Jan van Goyenschool": the name runs on into a school or a street.
         probe = last + 1
-        while probe < len(tokens) and tokens[probe].lower in INTERFIXES:
+        while probe < len(tokens) and (
+            tokens[probe].lower in INTERFIXES or tokens[probe].lower == "a"  # Thomas a Kempis
+        ):
             probe += 1
         if (
             nxt is not None
             and nxt.cap
             and _is_street_name(nxt.lower)
             and text[tokens[last].end : nxt.start].strip() in ("", ".")
+            and "\n" not in text[tokens[last].end : nxt.start]
         ):
             return False  # "de Mr. Jac. Takkade": a street named after a person
         runs_on = (

@@ -254,6 +254,20 @@ def test_any_text_scans_without_error_and_redacts_cleanly(text):
         # "geb." is a person's, also in a sentence about a concept.
         ("In het DPIA-concept: Jeroen Mulder, geb. 02-11-1983.",
          [("naam", "Jeroen Mulder"), ("geboortedatum", "02-11-1983")]),
+        # Who introduces themselves gives a name; a name on its own line stays one.
+        ("mijn naam is m. el khatib, ik woon", [("naam", "m. el khatib")]),
+        ("ik ben marij ploumen en woon hier", [("naam", "marij ploumen")]),
+        ("Met vriendelijke groet,\nL.M. (Lieke) Timmermans\nHoefstraat 188",
+         [("naam", "L.M. (Lieke) Timmermans"), ("adres", "Hoefstraat 188")]),
+        ("Afz.: fam. Zwetsloot\nBoerhaavelaan 112",
+         [("naam", "Zwetsloot"), ("adres", "Boerhaavelaan 112")]),
+        ("rij 118: 'Bakker, P.J. (Pieter) | klacht'", [("naam", "Bakker, P.J. (Pieter)")]),
+        # Dates as OCR and hasty notes write them; e-mail with spaces and a misspelt "@".
+        ("Geb.datum 17 - 09 - 1978", [("geboortedatum", "17 - 09 - 1978")]),
+        ("mw. A. Amrani, gb 12/08/1983, won.",
+         [("naam", "A. Amrani"), ("geboortedatum", "12/08/1983")]),
+        ("mail lan.nguyen @ gmail . com graag", [("email", "lan.nguyen @ gmail . com")]),
+        ("p.zielinski apestaartje wp.pl", [("email", "p.zielinski apestaartje wp.pl")]),
         # Rows under a header that names the columns.
         ("naam;geb.datum;woonplaats\nPietje Puk;1976-03-14;Enschede",
          [("naam", "Pietje Puk"), ("geboortedatum", "1976-03-14")]),
@@ -314,6 +328,11 @@ def test_the_spellings_people_use_are_found(text, expected):
         "ONDERZOEK NAAR DE UITVOERING VAN DE WET INBURGERING 2021",
         "wijk;aantal klachten;gegrond\nNoord;12;3\nZuid;4;1",
         "het idee werd geboren op 12 mei 2020 in de raad.",
+        "ik ben de moeder van de aanvrager en ik ben het er niet mee eens.",
+        "De Gerrit Krolbrug is sinds de aanvaring dicht.",
+        "Thomas a Kempisstraat: bewoners klagen over parkeren.",
+        "Ondernemers van Eetcafé Willem van Oranje en buurthuis De Kooi kregen niets.",
+        "Op 12 - 03 - 2024 was de zitting.",
     ],
 )
 def test_ordinary_text_in_lower_case_passes(text):
