@@ -231,6 +231,9 @@ class Route:
     htmx: bool = False
     prepare: Callable[[Client, World], None] | None = None
     extra: dict = field(default_factory=dict)
+    # GET only, answered before the CSRF check (/health/, ahead of every middleware that
+    # reads the database): every POST is refused with 405 and changes nothing.
+    get_only: bool = False
 
 
 def _slug(world):
@@ -240,7 +243,7 @@ def _slug(world):
 ROUTES: dict[str, Route] = {
     # --- The site and the accounts
     "home": Route("member"),
-    "health": Route("anonymous"),
+    "health": Route("anonymous", get_only=True),
     "accessibility": Route("anonymous"),
     "set_language": Route("anonymous", data=lambda w: {"language": "en", "next": "/"}),
     "login": Route(
@@ -579,6 +582,13 @@ def check_route(name: str, route: Route, world: World) -> None:
         route.prepare(client, world)
     route.data(world)  # every object the form names exists before the first look
     before, mails = fingerprint(), len(mail.outbox)
+    if route.get_only:
+        for attack in (*ATTACKS, Attack("the right token", cookie=True, form_token=TOKEN)):
+            response = send(client, route, url, world, attack)
+            assert response.status_code == 405, f"{name}, {attack.name}: {response.status_code}"
+        assert changed_tables(before, fingerprint()) == [], f"{name}: a POST changed the data"
+        assert len(mail.outbox) == mails
+        return
     for attack in ATTACKS:
         response = send(client, route, url, world, attack)
         assert response.status_code == 403, f"{name}, {attack.name}: {response.status_code}"
