@@ -58,7 +58,7 @@ EXEMPT = {
     ),
     "reports.Memo.sha256": "a hash the application computes",
     "reports.Memo.error": "the kind of failure of a render, written by the application",
-    "reports.Memo.render_owner": "the machine, process and thread rendering a memo (host:pid:thread)",
+    "reports.Memo.render_owner": "the machine, process and thread rendering a memo",
     "idempotency.IdempotencyKey.location": (
         "the address a sent form was redirected to: a path the application made with reverse()"
     ),
