@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0002_verbose_names'),
+        ("reports", "0002_verbose_names"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='memo',
-            name='heartbeat_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='last heartbeat'),
+            model_name="memo",
+            name="heartbeat_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="last heartbeat"),
         ),
         migrations.AddField(
-            model_name='memo',
-            name='render_owner',
-            field=models.CharField(blank=True, max_length=300, verbose_name='rendered by'),
+            model_name="memo",
+            name="render_owner",
+            field=models.CharField(blank=True, max_length=300, verbose_name="rendered by"),
         ),
     ]
