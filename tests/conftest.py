@@ -38,6 +38,38 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             terminalreporter.line(line, red=True)
 
 
+# --- Tiers -------------------------------------------------------------------------------------
+# Every test gets one tier: e2e (the browser), integration (real processes: gunicorn, Celery
+# workers and beat, a PostgreSQL or Redis of the test's own) or unit (everything else,
+# in-process, with or without the test database). `make test` runs all of them; .ci/run runs
+# every tier against PostgreSQL and Redis, and the unit tier again on the embedded SQLite with
+# eager Celery (`-m unit`), the one place where that mode differs. The load run is `make
+# bench`'s (`python -m bench load`).
+# Fixtures that start processes or services of their own (tests/processes.py, the real-worker
+# fixture of tests/test_celery_worker.py).
+_PROCESS_FIXTURES = {"cleanup", "private_redis", "worker", "live_server"}
+
+
+def _tier(item) -> str:
+    path = item.path.as_posix()
+    if "/tests/browser/" in path or item.get_closest_marker("browser"):
+        return "e2e"
+    if (
+        item.get_closest_marker("services")
+        or item.get_closest_marker("integration")
+        or _PROCESS_FIXTURES & set(getattr(item, "fixturenames", ()))
+    ):
+        return "integration"
+    return "unit"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        tier = _tier(item)
+        if not item.get_closest_marker(tier):
+            item.add_marker(tier)
+
+
 # --- Fixtures -----------------------------------------------------------------------------------
 @pytest.fixture(autouse=True)
 def _tasks_run_in_the_test_process():

@@ -58,6 +58,7 @@ def wait_until_healthy(process: subprocess.Popen, port: int, log) -> Response:
     )
 
 
+@pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 def test_web_command_serves_the_health_check_and_the_login_redirect(tmp_path):
     port = free_port()
