@@ -9,7 +9,10 @@ class DeliberationConfig(AppConfig):
     def ready(self):
         from signals.models import register_member_visibility
 
+        from .retention import register_retention
         from .selectors import signals_shared_with
 
         # Once a beraad has started, its signals are visible to every body taking part.
         register_member_visibility(signals_shared_with)
+        # What retention removes of deliberation, and the signals it holds.
+        register_retention()

@@ -70,6 +70,8 @@ urlpatterns = [
     # Switching language works before signing in too (the login page has the switcher).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    # The domain apps' URLs: with the start page (views.py), the composition root, the only
+    # place of rodedraden/ that names them (tests/test_architecture.py).
     path("", include("signals.urls")),
     path("", include("deliberation.urls")),
     path("", include("reports.urls")),

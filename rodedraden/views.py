@@ -1,7 +1,11 @@
 """Site-wide views: the start page per role, the accessibility statement, the health
 endpoint and the error page for an unreachable database.
 
-This module composes the apps (it is the top of the URL tree), so it may read from any of them.
+This module is the one composition root of the application (with the URL tree in urls.py):
+the start page shows what needs doing in every app, so it reads from all of them. No other
+module of rodedraden/ imports signals, deliberation or reports — the platform learns what it
+needs of them through the registries the apps fill in their AppConfig.ready() (retention,
+backup) — and tests/test_architecture.py keeps it so.
 """
 
 import datetime

@@ -1,4 +1,4 @@
-"""Backing up and restoring the whole application: the database and every memo file.
+"""Backing up and restoring the whole application: the database and the files it names.
 
 One archive (``.tar.gz``) holds:
 
@@ -6,7 +6,8 @@ One archive (``.tar.gz``) holds:
   name, size and SHA-256 of every file;
 * ``database.sqlite3`` (the embedded mode, copied with SQLite's online backup, so the
   application may keep running) or ``database.pgdump`` (PostgreSQL: ``pg_dump --format=custom``);
-* ``files/…``: every memo PDF, read through the configured storage (local folder or S3).
+* ``files/…``: every file the apps register for it (rodedraden/backup/registry.py; the memo
+  PDFs), read through the configured storage (local folder or S3).
 
 A restore goes into an EMPTY database only (nothing is overwritten), puts the files back into
 the configured storage and then checks the result against the manifest: every row count and
@@ -41,8 +42,9 @@ from django.core.files.storage import Storage, default_storage
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
-from reports.models import Memo
 from rodedraden.pagecache.models import ROW, DataVersion
+
+from .registry import carried_files
 
 FORMAT = 1
 SQLITE = "django.db.backends.sqlite3"
@@ -199,17 +201,24 @@ def _tables(settings_dict: dict[str, Any]) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _memo_files(cursor) -> list[str]:
-    table = Memo._meta.db_table
-    cursor.execute(f"SELECT DISTINCT file FROM \"{table}\" WHERE file <> '' ORDER BY file")  # noqa: S608
-    return [row[0] for row in cursor.fetchall()]
+def _carried_files(cursor) -> list[str]:
+    """The names of the files the registered file fields hold in a database (a backup copy)."""
+    names: dict[str, None] = {}
+    for carried in carried_files():
+        table, column = carried.table, carried.column
+        cursor.execute(
+            f'SELECT DISTINCT "{column}" FROM "{table}" WHERE "{column}" <> \'\' '  # noqa: S608
+            f'ORDER BY "{column}"'
+        )
+        names.update(dict.fromkeys(row[0] for row in cursor.fetchall()))
+    return list(names)
 
 
 def _state_of(settings_dict: dict[str, Any]) -> tuple[dict[str, int], list[str]]:
-    """Rows per model and the memo files of a database (a backup copy)."""
+    """Rows per model and the carried files of a database (a backup copy)."""
     rows = target_row_counts(settings_dict)
     with target_cursor(settings_dict) as cursor:
-        return rows, _memo_files(cursor)
+        return rows, _carried_files(cursor)
 
 
 def _pg_dump_consistent(settings_dict: dict[str, Any], dump: Path):
@@ -232,7 +241,7 @@ def _pg_dump_consistent(settings_dict: dict[str, Any], dump: Path):
             for model in _counted_models():
                 cursor.execute(f'SELECT COUNT(*) FROM "{model._meta.db_table}"')  # noqa: S608
                 rows[model._meta.label] = cursor.fetchone()[0]
-            names = _memo_files(cursor)
+            names = _carried_files(cursor)
             _run(
                 [
                     "pg_dump",
