@@ -14,7 +14,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help install run test screenshots bench lint format migrations messages vendor lock lock-upgrade clean
+.PHONY: help install prerequisites run test screenshots bench lint format migrations messages vendor lock lock-upgrade clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -38,10 +38,17 @@ run: install ## set up, load demo data and serve on http://127.0.0.1:8000
 	@echo "Rode draden: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: install ## run the whole test suite
+# What the suite needs from the machine (Chromium, WeasyPrint's libraries and a font; gettext,
+# redis-server and PostgreSQL's server programs, or their tests are skipped): installed with
+# apt-get when run as root where apt is, Playwright's own Chromium elsewhere; what is still
+# missing is named with the command that gets it, before any test runs (tests/prerequisites.py).
+prerequisites: install ## check (and install where it can) what the tests need from the machine
+	@$(BIN)/python -m tests.prerequisites
+
+test: prerequisites ## run the whole test suite
 	DJANGO_SETTINGS_MODULE=rodedraden.settings.test $(BIN)/pytest $(PYTEST_ARGS)
 
-screenshots: install ## take the README's screenshots again (the browser journey, into docs/images/screens)
+screenshots: prerequisites ## take the README's screenshots again (the browser journey, into docs/images/screens)
 	SCREENSHOT_DIR=docs/images/screens DJANGO_SETTINGS_MODULE=rodedraden.settings.test $(BIN)/pytest -p no:cacheprovider tests/browser/test_journey.py
 
 bench: install ## run the benchmarks (scanner beside deduce), write bench/results.json

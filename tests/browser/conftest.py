@@ -1,10 +1,12 @@
-"""Real-browser tests: Playwright (pytest-playwright) drives Debian's Chromium against
-pytest-django's live server.
+"""Real-browser tests: Playwright (pytest-playwright) drives Chromium against pytest-django's
+live server.
 
-The browser is Debian's ``chromium`` package, not one of Playwright's own builds (those are
-downloaded from outside the package registries, which this project cannot reach): install it
-with ``apt-get install chromium``; .ci/run does so when it is missing. One browser is launched
-per test session; each test gets a fresh context (cookies, storage) and page.
+The browser is Debian's ``chromium`` package at /usr/bin/chromium (``RODEDRADEN_CHROMIUM``
+names another path) where it is installed, else Playwright's own build (``playwright install
+chromium``). `make test` installs one of them first when neither is there
+(tests/prerequisites.py: apt-get as root where apt has chromium, Playwright's build
+elsewhere). One browser is launched per test session; each test gets a fresh context (cookies,
+storage) and page.
 
 The live server runs in a thread of the test process and serves the static files from the app
 directories (StaticFilesHandler and WhiteNoise's finders, see rodedraden/settings/test.py), so
@@ -23,6 +25,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+from tests import prerequisites
 from tests.browser import scenarios
 from tests.factories import PASSWORD
 
@@ -39,7 +42,6 @@ def current_code(device) -> str:
 # with the live server's thread, so the check is switched off for the test process.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",  # runs as root in a container
     "--disable-gpu",
@@ -71,19 +73,26 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args, browser_name):
-    """pytest-playwright launches Debian's Chromium, headless unless ``--headed``."""
+def browser_type_launch_args(browser_type_launch_args, browser_name, playwright):
+    """pytest-playwright launches Chromium (Debian's or Playwright's), headless unless
+    ``--headed``."""
     if browser_name != "chromium":
         pytest.fail(f"Only Chromium is installed for the browser tests, not {browser_name}.")
-    if not CHROMIUM.exists():
+    executable = prerequisites.chromium_executable(
+        prerequisites.debian_chromium(os.environ), Path(playwright.chromium.executable_path)
+    )
+    if executable is None:
         pytest.fail(
-            f"The browser tests need Debian's Chromium at {CHROMIUM}: "
-            "apt-get install chromium (.ci/run installs it)."
+            "The browser tests need Chromium, and neither Debian's "
+            f"({os.environ.get('RODEDRADEN_CHROMIUM') or prerequisites.DEBIAN_CHROMIUM}) nor "
+            f"Playwright's ({playwright.chromium.executable_path}) is installed: `make test` "
+            "installs it, or apt-get install chromium (as root, Debian), or .venv/bin/playwright "
+            "install chromium (elsewhere)."
         )
     return {
         "headless": True,
         **browser_type_launch_args,
-        "executable_path": str(CHROMIUM),
+        "executable_path": str(executable),
         "args": CHROMIUM_ARGS,
     }
 
