@@ -212,7 +212,7 @@ NEEDS = (
     Need(
         "redis",
         "redis-server",
-        "the tests that start a Redis of their own (tests/reliability, tests/pagecache, …)",
+        "the tests that start a Redis of their own (tests/reliability, tests/backup, the journey)",
         False,
         ("redis-server",),
         "brew install redis (macOS); your distribution's redis package elsewhere",
