@@ -1,22 +1,23 @@
 """Word lists for the anonymisation guard.
 
-The Dutch name, place and street lists come from the ``deduce`` package (its plain-text
-sources, read directly: deduce's own lookup structures take about 1.1 GB and many seconds to
-build, these sets take a few megabytes and a fraction of a second). The project adds what a
-municipal oversight text needs on top: words of the trade that are capitalised but never a
-person, and common Dutch words that happen to be names as well.
+The Dutch name, place and street lists are the plain-text lists of the ``deduce`` package and
+the word frequencies wordfreq's small Dutch list, shipped as the project's own data in ``data/``
+(see :mod:`.sources` and ``data/NOTICE.md``): deduce's own lookup structures take about 1.1 GB
+and many seconds to build, these sets take a few megabytes and a fraction of a second, and
+production installs neither package. The project adds what a municipal oversight text needs on
+top: words of the trade that are capitalised but never a person, and common Dutch words that
+happen to be names as well.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import wordfreq
+from .sources import DEDUCE_DIR, read_frequencies
 
 
 def _words(text: str) -> list[str]:
@@ -314,17 +315,6 @@ PARTICLE_SURNAMES = frozenset(
     )
 )
 
-WORD_LISTS = "data/lookup/src"
-
-
-def _deduce_data_dir() -> Path:
-    """Where the deduce package keeps its plain-text lists, found without importing deduce
-    (importing it is cheap, but building its lookup structures is not)."""
-    spec = importlib.util.find_spec("deduce")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("The deduce package is not installed.")
-    return Path(next(iter(spec.submodule_search_locations))) / WORD_LISTS
-
 
 def _read(path: Path) -> list[str]:
     with path.open(encoding="utf-8") as handle:
@@ -377,7 +367,7 @@ class Lexicon:
 
 @cache
 def load_lexicon() -> Lexicon:
-    root = _deduce_data_dir()
+    root = DEDUCE_DIR
     names = root / "names"
     first_name_exceptions = {w.lower() for w in _read(names / "lst_first_name/exceptions.txt")}
     first_names = {w.lower() for w in _read(names / "lst_first_name/items.txt")}
@@ -412,5 +402,5 @@ def load_lexicon() -> Lexicon:
         streets=frozenset(streets),
         common_words=frozenset(common),
         trade_words=TRADE_WORDS,
-        frequencies=wordfreq.get_frequency_dict("nl", wordlist="small"),
+        frequencies=read_frequencies(),
     )
