@@ -25,9 +25,11 @@ $(BIN)/uv:
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 # Reinstall only when the lock changes; --locked installs exactly what uv.lock says and fails
-# when pyproject.toml was changed without `make lock`.
+# when pyproject.toml was changed without `make lock`. The dev group (tests, bench) and the s3
+# extra (the scale-out test runs against an S3 emulator) are installed here; production needs
+# neither (see the Dockerfile).
 $(VENV)/.synced: pyproject.toml uv.lock | $(BIN)/uv
-	$(BIN)/uv sync --locked --python $(BIN)/python
+	$(BIN)/uv sync --locked --extra s3 --python $(BIN)/python
 	@touch $@
 
 install: $(VENV)/.synced ## create .venv and install the locked dependencies

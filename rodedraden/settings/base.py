@@ -5,10 +5,12 @@ files in a local media folder and e-mail written to the console. Point ``DATABAS
 PostgreSQL and ``CELERY_BROKER_URL`` at Redis and the same code runs on real services.
 """
 
+import importlib.util
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -280,6 +282,15 @@ STORAGES = {
 # then every web and worker process reads and writes the same files.
 S3_BUCKET = env("S3_BUCKET", default="")
 if S3_BUCKET:
+    # django-storages and boto3 are the optional extra "s3" (pyproject.toml), which the Docker
+    # image installs: without them every memo upload would fail at its first request.
+    _s3_missing = [m for m in ("storages", "boto3") if importlib.util.find_spec(m) is None]
+    if _s3_missing:
+        raise ImproperlyConfigured(
+            f"S3_BUCKET is set, but S3 support is not installed ({', '.join(_s3_missing)} "
+            "missing): install the s3 extra (uv sync --extra s3; the Docker image does by "
+            "default) or unset S3_BUCKET to keep the files in MEDIA_ROOT."
+        )
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -457,3 +468,17 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# --- Error reports ----------------------------------------------------------------------------
+# Sentry (or a Sentry-compatible service such as GlitchTip), off unless SENTRY_DSN is set; every
+# report is scrubbed of what a person typed (rodedraden/sentry.py).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from rodedraden.sentry import init as _init_sentry
+
+    _init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default=""),
+        release=env("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
