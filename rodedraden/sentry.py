@@ -24,7 +24,7 @@ from typing import Any
 # What an error report keeps of the request.
 REQUEST_KEYS = ("method", "url")
 # What replaces an error's message.
-REDACTED = "[weggelaten]"
+REDACTED = "[redacted]"
 
 
 def scrub_event(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str, Any]:

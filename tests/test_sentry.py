@@ -24,7 +24,6 @@ from django.urls import reverse
 from sentry_sdk.transport import Transport
 
 from rodedraden import sentry
-from signals import services
 from signals.models import Signal
 from tests.compose import PROJECT_ROOT
 
@@ -98,13 +97,14 @@ def test_a_raised_error_is_reported_without_any_of_the_posted_text(
 ):
     marker = _marker()
 
-    def failing_signal_create(*, title, description, **kwargs):
-        typed = f"{title} {description}"  # a local variable holding the typed text
+    # The save of the new signal fails (wherever the view and service call it from).
+    def failing_save(signal, *args, **kwargs):
+        typed = f"{signal.title} {signal.description}"  # a local variable with the typed text
         Signal.objects.filter(title=typed).exists()  # an SQL query with it as a parameter
         logging.getLogger("signals").warning("Opslaan mislukt", extra={"typed": typed})
         raise RuntimeError(f"could not store {typed!r}")  # an error message repeating it
 
-    monkeypatch.setattr(services, "signal_create", failing_signal_create)
+    monkeypatch.setattr(Signal, "save", failing_save)
     client.force_login(member)  # the session cookie
     csrf = secrets.token_hex(16)  # a 32-character token, in the cookie and in the form
     path = reverse("signals:signal-create", args=[body.slug])
@@ -140,7 +140,7 @@ def test_a_raised_error_is_reported_without_any_of_the_posted_text(
     # …while what failed and where is there.
     assert error["exception"]["values"][-1]["type"] == "RuntimeError"
     frames = error["exception"]["values"][-1]["stacktrace"]["frames"]
-    assert frames[-1]["function"] == "failing_signal_create"
+    assert frames[-1]["function"] == "failing_save"
     assert error["request"] == {"method": "POST", "url": f"http://testserver{path}"}
     assert error["environment"] == "test"
     assert "Opslaan mislukt" in json.dumps(error["breadcrumbs"])
