@@ -1,24 +1,11 @@
-import smtplib
-
 from celery import shared_task
+
+from rodedraden.mail import MAIL_RETRY
 
 from . import services
 
-TRANSIENT_MAIL_ERRORS = (
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-    smtplib.SMTPResponseException,
-    ConnectionError,
-    TimeoutError,
-)
 
-
-@shared_task(
-    name="deliberation.beraad_notify_readers",
-    autoretry_for=TRANSIENT_MAIL_ERRORS,
-    retry_backoff=60,
-    max_retries=5,
-)
+@shared_task(name="deliberation.beraad_notify_readers", **MAIL_RETRY)
 def beraad_notify_readers_task(*, beraad_id: int) -> bool:
     return services.beraad_notify_readers(beraad_id=beraad_id)
 
@@ -30,11 +17,6 @@ def recommendations_send_reminders_task() -> int:
     return services.recommendations_due_for_reminder_queue()
 
 
-@shared_task(
-    name="deliberation.recommendation_send_reminder",
-    autoretry_for=TRANSIENT_MAIL_ERRORS,
-    retry_backoff=60,
-    max_retries=5,
-)
+@shared_task(name="deliberation.recommendation_send_reminder", **MAIL_RETRY)
 def recommendation_send_reminder_task(*, recommendation_id: int) -> bool:
     return services.recommendation_send_reminder(recommendation_id=recommendation_id)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -29,7 +29,8 @@ from rodedraden.conflicts import refuse_stale_save
 from rodedraden.idempotency.views import IdempotentMixin, idempotent
 from rodedraden.pagecache.pages import cached_page
 from rodedraden.pagination import PaginationMixin, paginate
-from signals.guard import PersonalDataFound, add_personal_data
+from rodedraden.service_errors import refusal_text, service_errors
+from signals.guard import PersonalDataFound
 
 from . import selectors, services
 from .forms import (
@@ -49,21 +50,6 @@ ALL_ROLES = tuple(Role)
 no_store = method_decorator(never_cache, name="dispatch")
 # Free text must not reach error reports: Django leaves every posted value out of them.
 private_post = method_decorator(sensitive_post_parameters(), name="dispatch")
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """A refusal of a service, shown at the fields it names (or above the form); personal
-    data also in the form's findings panel, with the proposed redaction."""
-    if isinstance(error, PersonalDataFound):
-        add_personal_data(form, error)
-        return
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            for message in messages_:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def say_if_redacted(request, form) -> None:
@@ -118,7 +104,7 @@ class BeraadCreateView(IdempotentMixin, RoleRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
+        with service_errors(form=form) as call:
             beraad = services.beraad_create(
                 user=self.request.user,
                 title=data["title"],
@@ -132,8 +118,7 @@ class BeraadCreateView(IdempotentMixin, RoleRequiredMixin, FormView):
                 agenda=data.get("agenda", ""),
                 min_bodies=data["min_bodies"],
             )
-        except ValidationError as error:
-            add_errors(form, error)
+        if call.refused:
             return self.form_invalid(form)
         messages.success(self.request, _("The beraad was planned."))
         say_if_redacted(self.request, form)
@@ -170,22 +155,23 @@ class BeraadUpdateView(RoleRequiredMixin, BeraadMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            services.beraad_update(
-                beraad=self.beraad,
-                user=self.request.user,
-                version=data.get("version") or 0,
-                title=data["title"],
-                date=data["date"],
-                period_start=data["period_start"],
-                period_end=data["period_end"],
-                submission_deadline=data["submission_deadline"],
-                bodies=data["bodies"],
-                agenda=data.get("agenda", ""),
-                attendance=data.get("attendance", ""),
-                minutes=data.get("minutes", ""),
-                summary=data.get("summary", ""),
-                min_bodies=data["min_bodies"],
-            )
+            with service_errors(form=form) as call:
+                services.beraad_update(
+                    beraad=self.beraad,
+                    user=self.request.user,
+                    version=data.get("version") or 0,
+                    title=data["title"],
+                    date=data["date"],
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                    submission_deadline=data["submission_deadline"],
+                    bodies=data["bodies"],
+                    agenda=data.get("agenda", ""),
+                    attendance=data.get("attendance", ""),
+                    minutes=data.get("minutes", ""),
+                    summary=data.get("summary", ""),
+                    min_bodies=data["min_bodies"],
+                )
         except services.Conflict as conflict:
             refuse_stale_save(
                 form,
@@ -196,8 +182,7 @@ class BeraadUpdateView(RoleRequiredMixin, BeraadMixin, FormView):
                 conflict.current_version,
             )
             return self.form_invalid(form)
-        except ValidationError as error:
-            add_errors(form, error)
+        if call.refused:
             return self.form_invalid(form)
         messages.success(self.request, _("Your changes were saved."))
         say_if_redacted(self.request, form)
@@ -315,13 +300,9 @@ class BeraadTransitionView(RoleRequiredMixin, BeraadMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         transition = self.get_transition()
         beraad = self.get_beraad()
-        try:
+        with service_errors(request) as call:
             transition.service(beraad=beraad, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        except PermissionDenied:
-            raise Http404 from None
-        else:
+        if not call.refused:
             messages.success(request, transition.done)
         return redirect(beraad)
 
@@ -370,13 +351,9 @@ class IntakeCompleteView(RoleRequiredMixin, BeraadMixin, View):
         if not body_id.isdecimal():
             raise Http404
         body = get_object_or_404(OversightBody.objects.for_user(request.user), pk=int(body_id))
-        try:
+        with service_errors(request) as call:
             services.intake_complete(beraad=beraad, body=body, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        except PermissionDenied:
-            raise Http404 from None
-        else:
+        if not call.refused:
             messages.success(
                 request,
                 _("Thank you: %(body)s has submitted its signals for this beraad.")
@@ -456,13 +433,10 @@ class TagView(WorkspaceMixin, View):
 
     def post(self, request, *args, **kwargs):
         beraad = self.get_beraad()
-        inclusion, error = None, None
-        try:
+        inclusion = None
+        with service_errors() as call:
             inclusion = self.apply(beraad, request)
-        except ValidationError as refusal:
-            error = " ".join(refusal.messages)
-        except PermissionDenied:
-            raise Http404 from None
+        error = refusal_text(call.error) if call.refused else None
         if not request.htmx and self.form is not None and self.form.findings:
             return self.findings_page(beraad)
         if not request.htmx:  # htmx shows the change in place; a reload says it
@@ -636,14 +610,15 @@ class RodeDraadView(WorkspaceMixin, TemplateView):
         form = AnalysisForm(request.POST, inclusions=self.inclusions)
         if form.is_valid():
             try:
-                services.analysis_save(
-                    beraad=self.beraad,
-                    theme=self.theme,
-                    user=request.user,
-                    version=form.cleaned_data["version"],
-                    text=form.cleaned_data["text"],
-                    example_ids=[inclusion.pk for inclusion in form.cleaned_data["examples"]],
-                )
+                with service_errors(form=form) as call:
+                    services.analysis_save(
+                        beraad=self.beraad,
+                        theme=self.theme,
+                        user=request.user,
+                        version=form.cleaned_data["version"],
+                        text=form.cleaned_data["text"],
+                        example_ids=[inclusion.pk for inclusion in form.cleaned_data["examples"]],
+                    )
             except services.Conflict as conflict:
                 refuse_stale_save(
                     form,
@@ -653,19 +628,18 @@ class RodeDraadView(WorkspaceMixin, TemplateView):
                     ),
                     conflict.current_version,
                 )
-            except ValidationError as error:
-                add_errors(form, error)
             else:
-                messages.success(request, _("The analysis was saved."))
-                say_if_redacted(request, form)
-                return redirect(request.path)
+                if not call.refused:
+                    messages.success(request, _("The analysis was saved."))
+                    say_if_redacted(request, form)
+                    return redirect(request.path)
         messages.error(request, _("The analysis was not saved: see what is marked below."))
         return self.render_to_response(self.get_context_data(analysis_form=form))
 
     def add_recommendation(self, request):
         form = RecommendationForm(request.POST)
         if form.is_valid():
-            try:
+            with service_errors(form=form) as call:
                 services.recommendation_create(
                     beraad=self.beraad,
                     theme=self.theme,
@@ -674,9 +648,7 @@ class RodeDraadView(WorkspaceMixin, TemplateView):
                     addressee=form.cleaned_data["addressee"],
                     directorate=form.cleaned_data.get("directorate"),
                 )
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
+            if not call.refused:
                 messages.success(request, _("The recommendation was added."))
                 say_if_redacted(request, form)
                 return redirect(request.path)
@@ -726,11 +698,9 @@ class RecommendationDeleteView(RoleRequiredMixin, View):
     def post(self, request, *args, **kwargs):
         recommendation = self.get_recommendation()
         target = self.rode_draad_url(recommendation)
-        try:
+        with service_errors(request) as call:
             services.recommendation_delete(recommendation=recommendation, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if not call.refused:
             messages.success(request, _("The recommendation was removed."))
         return redirect(target)
 
@@ -759,14 +729,13 @@ class ThemeListView(IdempotentMixin, RoleRequiredMixin, FormView):
         )
 
     def form_valid(self, form):
-        try:
+        with service_errors(form=form) as call:
             theme = services.theme_create(
                 user=self.request.user,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
             )
-        except ValidationError as error:
-            add_errors(form, error)
+        if call.refused:
             return self.form_invalid(form)
         messages.success(self.request, _("The theme “%(name)s” was added.") % {"name": theme})
         say_if_redacted(self.request, form)
@@ -819,13 +788,11 @@ class ThemeDetailView(RoleRequiredMixin, TemplateView):
                     },
                 )
             if form.is_valid():
-                try:
+                with service_errors(form=form) as call:
                     target = services.theme_merge(
                         source=theme, target=form.cleaned_data["target"], user=request.user
                     )
-                except ValidationError as error:
-                    add_errors(form, error)
-                else:
+                if not call.refused:
                     messages.success(
                         request,
                         _("“%(source)s” was merged into “%(target)s”.")
@@ -836,16 +803,14 @@ class ThemeDetailView(RoleRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(merge_form=form))
         form = ThemeForm(request.POST, instance=theme)
         if form.is_valid():
-            try:
+            with service_errors(form=form) as call:
                 services.theme_update(
                     theme=theme,
                     user=request.user,
                     name=form.cleaned_data["name"],
                     description=form.cleaned_data["description"],
                 )
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
+            if not call.refused:
                 messages.success(request, _("The theme was saved."))
                 say_if_redacted(request, form)
                 return redirect(theme)
@@ -916,17 +881,18 @@ class RecommendationDetailView(IdempotentMixin, RoleRequiredMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            services.recommendation_respond(
-                recommendation=self.recommendation,
-                user=self.request.user,
-                version=data["version"],
-                response=data["response"],
-                response_reason=data.get("response_reason", ""),
-                owner=data.get("owner", ""),
-                due_date=data.get("due_date"),
-                progress=data.get("progress", ""),
-                status=data["status"],
-            )
+            with service_errors(form=form) as call:
+                services.recommendation_respond(
+                    recommendation=self.recommendation,
+                    user=self.request.user,
+                    version=data["version"],
+                    response=data["response"],
+                    response_reason=data.get("response_reason", ""),
+                    owner=data.get("owner", ""),
+                    due_date=data.get("due_date"),
+                    progress=data.get("progress", ""),
+                    status=data["status"],
+                )
         except services.Conflict as conflict:
             refuse_stale_save(
                 form,
@@ -937,11 +903,8 @@ class RecommendationDetailView(IdempotentMixin, RoleRequiredMixin, FormView):
                 conflict.current_version,
             )
             return self.form_invalid(form)
-        except ValidationError as error:
-            add_errors(form, error)
+        if call.refused:
             return self.form_invalid(form)
-        except PermissionDenied:
-            raise Http404 from None
         messages.success(self.request, _("The response was saved."))
         say_if_redacted(self.request, form)
         return redirect(self.recommendation)

@@ -4,7 +4,6 @@ download, and the dashboard. Reads through ``for_user``; a memo one may not see 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -14,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from deliberation.models import FROZEN_STATES, STARTED_STATES
 from deliberation.selectors import beraad_get
 from rodedraden.accounts.access import RoleRequiredMixin
 from rodedraden.accounts.models import Role
 from rodedraden.idempotency.views import idempotent
 from rodedraden.pagecache.pages import cached_page
 from rodedraden.pagination import paginate
+from rodedraden.service_errors import service_errors
 
 from . import selectors, services
 from .models import MemoKind, MemoState
@@ -43,7 +42,6 @@ class MemoMixin:
         memos = selectors.memo_list(beraad=beraad, fetched_by=self.request.user)
         page = paginate(self.request, memos, per_page=MEMOS_PER_PAGE)
         is_chair = self.request.user.role == Role.CHAIR
-        has_definitive = memos.filter(kind=MemoKind.DEFINITIEF).exists()
         return {
             "beraad": beraad,
             "page": page,
@@ -51,12 +49,11 @@ class MemoMixin:
             # Over every version, not just this page: the page polls while any is being made.
             "pending": memos.filter(state__in=PENDING_STATES).exists(),
             "is_chair": is_chair,
+            # The buttons follow the rule of memo_request itself.
             "can_request_concept": is_chair
-            and beraad.state in STARTED_STATES
-            and beraad.state not in FROZEN_STATES,
+            and services.memo_request_refusal(beraad=beraad, definitive=False) is None,
             "can_request_definitive": is_chair
-            and beraad.state in FROZEN_STATES
-            and not has_definitive,
+            and services.memo_request_refusal(beraad=beraad, definitive=True) is None,
         }
 
 
@@ -109,13 +106,9 @@ class MemoRequestView(RoleRequiredMixin, MemoMixin, View):
     def post(self, request, *args, **kwargs):
         beraad = self.get_beraad()
         definitive = request.POST.get("kind") == MemoKind.DEFINITIEF
-        try:
+        with service_errors(request) as call:
             services.memo_request(beraad=beraad, user=request.user, definitive=definitive)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        except PermissionDenied:
-            raise Http404 from None
-        else:
+        if not call.refused:
             messages.success(
                 request,
                 _("The memo is being made. This page shows when it is ready."),
@@ -131,11 +124,9 @@ class MemoRetryView(RoleRequiredMixin, View):
         memo = selectors.memo_get(pk=kwargs["pk"], fetched_by=request.user)
         if memo is None:
             raise Http404
-        try:
+        with service_errors(request) as call:
             services.memo_retry(memo=memo, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if not call.refused:
             messages.success(request, _("The memo is being made again."))
         return redirect("reports:memo-list", pk=memo.beraad_id)
 

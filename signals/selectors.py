@@ -35,14 +35,6 @@ def body_for_writing(*, slug: str, fetched_by: User) -> OversightBody | None:
     )
 
 
-def user_may_write(*, body: OversightBody, user: User) -> bool:
-    return (
-        user.role == Role.MEMBER
-        and body.is_active
-        and Membership.objects.filter(user=user, body=body).exists()
-    )
-
-
 def signal_list(*, fetched_by: User, body: OversightBody | None = None) -> QuerySet[Signal]:
     """The signals a user may see (of one body, if given), ready for a list page."""
     signals = Signal.objects.for_user(fetched_by)

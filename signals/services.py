@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from rodedraden.accounts.models import Role, User
-from rodedraden.audit.services import audit_bulk_changes_record
+from rodedraden.audit.models import AuditEvent
+from rodedraden.audit.services import audit_bulk_changes_record, audit_event_record
 
+from . import transfer
 from .bodies import CLASSIFICATION_KEY, BodyKind, get_kind
 from .guard import PersonalDataInField, ensure_no_personal_data, guarded_fields
 from .models import (
@@ -456,6 +458,31 @@ def signals_import(*, body: OversightBody, user: User, rows: Iterable[Mapping]) 
     signals = [signal_create(body=body, author=user, **row) for row in rows]
     logger.info("Imported %s signals for body %s", len(signals), body.pk)
     return signals
+
+
+@transaction.atomic
+def signals_export(
+    *,
+    body: OversightBody,
+    user: User,
+    signals: models.QuerySet[Signal],
+    fmt: str,
+    filters: Iterable[str] = (),
+) -> bytes:
+    """The file of an export (``fmt`` "csv" or "xlsx") of ``signals``, the signals of the body
+    that the user sees with the workspace's ``filters`` (their names), recorded in the audit
+    trail with the format, the number of rows and the names of the filters, never their
+    values (a search is text someone typed)."""
+    header, rows = transfer.export_rows(body.kind_spec, transfer.export_queryset(signals))
+    audit_event_record(
+        event=AuditEvent.EXPORT,
+        obj=body,
+        actor=user,
+        details={"format": fmt, "rows": len(rows), "filters": sorted(filters)},
+    )
+    if fmt == "xlsx":
+        return transfer.write_xlsx(header, rows, title=_("Signals"))
+    return transfer.write_csv(header, rows)
 
 
 # --- Personal data stored before the guard -----------------------------------------------------

@@ -7,7 +7,6 @@ import functools
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -21,14 +20,13 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 
 from rodedraden.accounts.access import RoleRequiredMixin
 from rodedraden.accounts.models import Role
-from rodedraden.audit.models import AuditEvent
-from rodedraden.audit.services import audit_event_record
 from rodedraden.conflicts import refuse_stale_save
 from rodedraden.idempotency.views import IdempotentMixin
 from rodedraden.pagecache.pages import cached_page
 from rodedraden.pagination import paginate
+from rodedraden.service_errors import service_errors
 
-from . import selectors, services, transfer
+from . import policies, selectors, services, transfer
 from .forms import SignalActionForm, SignalFilter, SignalForm, SignalImportForm
 from .guard import PersonalDataFound
 from .models import SignalState
@@ -107,7 +105,7 @@ class BodyWorkspaceView(RoleRequiredMixin, DetailView):
             query=page.query,  # the filters, for the export links
             filtered=any(value for key, value in self.request.GET.items() if key != page.param),
             headline=headline,
-            can_write=selectors.user_may_write(body=body, user=user),
+            can_write=policies.may_write(user=user, body=body),
             members=selectors.body_members(body=body, fetched_by=user),
         )
         return context
@@ -138,6 +136,16 @@ class VisibleSignalMixin:
         return signal
 
 
+class WritableSignalMixin(VisibleSignalMixin):
+    """A signal the user may change (``policies.may_write``), or a 404."""
+
+    def get_signal(self):
+        signal = super().get_signal()
+        if not policies.may_write(user=self.request.user, body=signal.body):
+            raise Http404
+        return signal
+
+
 class SignalFormMixin:
     """Shared by creating and editing: the service's refusals become form errors."""
 
@@ -150,21 +158,12 @@ class SignalFormMixin:
         return kwargs
 
     def form_valid(self, form):
-        try:
+        with service_errors(form=form) as call:
             signal = self.save(form)
-        except PersonalDataFound as error:
-            form.add_personal_data(error)
-            form.add_error(None, _("The text contains personal data."))
+        if call.refused:
+            if isinstance(call.error, PersonalDataFound):
+                form.add_error(None, _("The text contains personal data."))
             return self.form_invalid(form)
-        except ValidationError as error:
-            for field, errors in error.error_dict.items() if hasattr(error, "error_dict") else ():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
-            if not hasattr(error, "error_dict"):
-                form.add_error(None, error)
-            return self.form_invalid(form)
-        except PermissionDenied:
-            raise Http404 from None
         if form.redacted:
             messages.success(
                 self.request,
@@ -193,14 +192,12 @@ class SignalCreateView(IdempotentMixin, WritableBodyMixin, SignalFormMixin, Form
 
 @private_post
 @no_store
-class SignalUpdateView(VisibleSignalMixin, SignalFormMixin, FormView):
+class SignalUpdateView(WritableSignalMixin, SignalFormMixin, FormView):
     success_message = ""
 
     def dispatch(self, request, *args, **kwargs):
         self.signal = self.get_signal()
         self.body = self.signal.body
-        if not selectors.user_may_write(body=self.body, user=request.user):
-            raise Http404
         if not self.signal.is_draft:
             messages.warning(
                 request, _("Only a draft can be changed. Withdraw the signal first to change it.")
@@ -255,12 +252,12 @@ class SignalDetailView(RoleRequiredMixin, VisibleSignalMixin, TemplateView):
             signal=signal,
             body=signal.body,
             kind=signal.kind_spec,
-            can_write=selectors.user_may_write(body=signal.body, user=self.request.user),
+            can_write=policies.may_write(user=self.request.user, body=signal.body),
         )
         return context
 
 
-class SignalActionView(VisibleSignalMixin, View):
+class SignalActionView(WritableSignalMixin, View):
     """A state change by a member of the signal's body (POST only)."""
 
     http_method_names = ["post"]
@@ -269,12 +266,11 @@ class SignalActionView(VisibleSignalMixin, View):
 
     def post(self, request, *args, **kwargs):
         signal = self.get_signal()
-        if not selectors.user_may_write(body=signal.body, user=request.user):
-            raise Http404
         form = SignalActionForm(request.POST)
         version = form.cleaned_data.get("version") if form.is_valid() else None
         try:
-            self.action(signal=signal, user=request.user, version=version)
+            with service_errors(request) as call:
+                self.action(signal=signal, user=request.user, version=version)
         except services.SignalConflict:
             messages.error(
                 request,
@@ -283,11 +279,8 @@ class SignalActionView(VisibleSignalMixin, View):
                     "version below and try again."
                 ),
             )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        except PermissionDenied:
-            raise Http404 from None
-        else:
+            return redirect(signal)
+        if not call.refused:
             messages.success(request, self.success_message)
         return redirect(signal)
 
@@ -305,8 +298,6 @@ class SignalSubmitView(SignalActionView):
 
     def get(self, request, *args, **kwargs):
         signal = self.get_signal()
-        if not selectors.user_may_write(body=signal.body, user=request.user):
-            raise Http404
         if not signal.is_draft:
             messages.info(request, _("Only a draft can be submitted."))
             return redirect(signal)
@@ -327,13 +318,11 @@ class SignalWithdrawView(SignalActionView):
         return _("The signal was withdrawn and is a draft again.")
 
 
-class SignalDeleteView(VisibleSignalMixin, TemplateView):
+class SignalDeleteView(WritableSignalMixin, TemplateView):
     template_name = "signals/signal_confirm_delete.html"
 
     def dispatch(self, request, *args, **kwargs):
         self.signal = self.get_signal()
-        if not selectors.user_may_write(body=self.signal.body, user=request.user):
-            raise Http404
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -345,12 +334,12 @@ class SignalDeleteView(VisibleSignalMixin, TemplateView):
         form = SignalActionForm(request.POST)
         version = form.cleaned_data.get("version") if form.is_valid() else None
         try:
-            services.signal_delete(signal=self.signal, user=request.user, version=version)
+            with service_errors(request) as call:
+                services.signal_delete(signal=self.signal, user=request.user, version=version)
         except services.SignalConflict:
             messages.error(request, _("Someone else changed this signal in the meantime."))
             return redirect(self.signal)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        if call.refused:
             return redirect(self.signal)
         messages.success(request, _("The draft was deleted."))
         return redirect(self.signal.body)
@@ -397,14 +386,14 @@ class SignalImportView(IdempotentMixin, WritableBodyMixin, FormView):
             return self.render_to_response(
                 self.get_context_data(form=form, problems=check.problems)
             )
-        try:
+        with service_errors() as call:
             signals = services.signals_import(
                 body=self.body, user=self.request.user, rows=check.rows
             )
-        except ValidationError as error:
+        if call.refused:
             # The service names the fields of a signal, not of this form (and PersonalDataFound
             # names the kinds of data found, never the data).
-            for message in error.messages:
+            for message in call.error.messages:
                 form.add_error(None, message)
             return self.form_invalid(form)
         count = len(signals)
@@ -453,20 +442,13 @@ class SignalExportView(RoleRequiredMixin, View):
             queryset=selectors.signal_list(fetched_by=request.user, body=body),
             request=request,
         )
-        header, rows = transfer.export_rows(body.kind_spec, transfer.export_queryset(filterset.qs))
         fmt = kwargs["fmt"]
-        audit_event_record(
-            event=AuditEvent.EXPORT,
-            obj=body,
-            details={
-                "format": fmt,
-                "rows": len(rows),
-                "filters": sorted(key for key, value in request.GET.items() if value),
-            },
+        content = services.signals_export(
+            body=body,
+            user=request.user,
+            signals=filterset.qs,
+            fmt=fmt,
+            filters=[key for key, value in request.GET.items() if value],
         )
-        if fmt == "xlsx":
-            content = transfer.write_xlsx(header, rows, title=_("Signals"))
-        else:
-            content = transfer.write_csv(header, rows)
         stamp = timezone.localdate().strftime("%Y%m%d")
         return _download(content, filename=f"signalen-{body.slug}-{stamp}", fmt=fmt)
