@@ -25,7 +25,6 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from rodedraden.accounts.access import RoleRequiredMixin
 from rodedraden.accounts.models import Role
-from rodedraden.conflicts import refuse_stale_save
 from rodedraden.idempotency.views import IdempotentMixin, idempotent
 from rodedraden.pagecache.pages import cached_page
 from rodedraden.pagination import PaginationMixin, paginate
@@ -154,34 +153,29 @@ class BeraadUpdateView(RoleRequiredMixin, BeraadMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            with service_errors(form=form) as call:
-                services.beraad_update(
-                    beraad=self.beraad,
-                    user=self.request.user,
-                    version=data.get("version") or 0,
-                    title=data["title"],
-                    date=data["date"],
-                    period_start=data["period_start"],
-                    period_end=data["period_end"],
-                    submission_deadline=data["submission_deadline"],
-                    bodies=data["bodies"],
-                    agenda=data.get("agenda", ""),
-                    attendance=data.get("attendance", ""),
-                    minutes=data.get("minutes", ""),
-                    summary=data.get("summary", ""),
-                    min_bodies=data["min_bodies"],
-                )
-        except services.Conflict as conflict:
-            refuse_stale_save(
-                form,
-                _(
-                    "Someone else saved this beraad while you were editing it. Your changes "
-                    "are still in the form; if you save again, they replace the other version."
-                ),
-                conflict.current_version,
+        changed = _(
+            "Someone else saved this beraad while you were editing it. Your changes are still "
+            "in the form; if you save again, they replace the other version."
+        )
+        with service_errors(
+            form=form, conflict=services.Conflict, conflict_message=changed
+        ) as call:
+            services.beraad_update(
+                beraad=self.beraad,
+                user=self.request.user,
+                version=data.get("version") or 0,
+                title=data["title"],
+                date=data["date"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                submission_deadline=data["submission_deadline"],
+                bodies=data["bodies"],
+                agenda=data.get("agenda", ""),
+                attendance=data.get("attendance", ""),
+                minutes=data.get("minutes", ""),
+                summary=data.get("summary", ""),
+                min_bodies=data["min_bodies"],
             )
-            return self.form_invalid(form)
         if call.refused:
             return self.form_invalid(form)
         messages.success(self.request, _("Your changes were saved."))
@@ -609,30 +603,25 @@ class RodeDraadView(WorkspaceMixin, TemplateView):
             return self.add_recommendation(request)
         form = AnalysisForm(request.POST, inclusions=self.inclusions)
         if form.is_valid():
-            try:
-                with service_errors(form=form) as call:
-                    services.analysis_save(
-                        beraad=self.beraad,
-                        theme=self.theme,
-                        user=request.user,
-                        version=form.cleaned_data["version"],
-                        text=form.cleaned_data["text"],
-                        example_ids=[inclusion.pk for inclusion in form.cleaned_data["examples"]],
-                    )
-            except services.Conflict as conflict:
-                refuse_stale_save(
-                    form,
-                    _(
-                        "Someone else saved this analysis while you were editing it. Your "
-                        "text is still in the form; if you save again, it replaces theirs."
-                    ),
-                    conflict.current_version,
+            changed = _(
+                "Someone else saved this analysis while you were editing it. Your text is "
+                "still in the form; if you save again, it replaces theirs."
+            )
+            with service_errors(
+                form=form, conflict=services.Conflict, conflict_message=changed
+            ) as call:
+                services.analysis_save(
+                    beraad=self.beraad,
+                    theme=self.theme,
+                    user=request.user,
+                    version=form.cleaned_data["version"],
+                    text=form.cleaned_data["text"],
+                    example_ids=[inclusion.pk for inclusion in form.cleaned_data["examples"]],
                 )
-            else:
-                if not call.refused:
-                    messages.success(request, _("The analysis was saved."))
-                    say_if_redacted(request, form)
-                    return redirect(request.path)
+            if not call.refused:
+                messages.success(request, _("The analysis was saved."))
+                say_if_redacted(request, form)
+                return redirect(request.path)
         messages.error(request, _("The analysis was not saved: see what is marked below."))
         return self.render_to_response(self.get_context_data(analysis_form=form))
 
@@ -880,29 +869,24 @@ class RecommendationDetailView(IdempotentMixin, RoleRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            with service_errors(form=form) as call:
-                services.recommendation_respond(
-                    recommendation=self.recommendation,
-                    user=self.request.user,
-                    version=data["version"],
-                    response=data["response"],
-                    response_reason=data.get("response_reason", ""),
-                    owner=data.get("owner", ""),
-                    due_date=data.get("due_date"),
-                    progress=data.get("progress", ""),
-                    status=data["status"],
-                )
-        except services.Conflict as conflict:
-            refuse_stale_save(
-                form,
-                _(
-                    "Someone else saved a response in the meantime. Your answer is still in "
-                    "the form; if you save again, it replaces theirs."
-                ),
-                conflict.current_version,
+        changed = _(
+            "Someone else saved a response in the meantime. Your answer is still in the form; "
+            "if you save again, it replaces theirs."
+        )
+        with service_errors(
+            form=form, conflict=services.Conflict, conflict_message=changed
+        ) as call:
+            services.recommendation_respond(
+                recommendation=self.recommendation,
+                user=self.request.user,
+                version=data["version"],
+                response=data["response"],
+                response_reason=data.get("response_reason", ""),
+                owner=data.get("owner", ""),
+                due_date=data.get("due_date"),
+                progress=data.get("progress", ""),
+                status=data["status"],
             )
-            return self.form_invalid(form)
         if call.refused:
             return self.form_invalid(form)
         messages.success(self.request, _("The response was saved."))

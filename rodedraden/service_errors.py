@@ -15,7 +15,10 @@ A service raises ``PermissionDenied`` when the user may not do what was asked an
   ``form``, at the fields it names that the form has and above the form for the rest; else,
   with a ``request``, as an error message; with neither, the view shows it itself.
 
-Other exceptions (a version conflict, a programming error) pass unchanged.
+A service that refuses a stale save raises its own conflict (with ``current_version``); given
+as ``conflict`` with the ``conflict_message`` to show, it is kept in ``call.error`` too and
+shown: on a form with :func:`rodedraden.conflicts.refuse_stale_save` (the input stays, a second
+save replaces the other version), else as an error message. Other exceptions pass unchanged.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
+
+from rodedraden.conflicts import refuse_stale_save
 
 
 def refusal_text(error: ValidationError) -> str:
@@ -51,10 +56,19 @@ def add_errors(form, error: ValidationError) -> None:
 class service_errors:  # lower case: used like contextlib.suppress
     """Calls a service on behalf of a view: see the module's description."""
 
-    def __init__(self, request: HttpRequest | None = None, *, form=None):
+    def __init__(
+        self,
+        request: HttpRequest | None = None,
+        *,
+        form=None,
+        conflict: type[Exception] | None = None,
+        conflict_message: str = "",
+    ):
         self.request = request
         self.form = form
-        self.error: ValidationError | None = None
+        self.conflict = conflict
+        self.conflict_message = conflict_message
+        self.error: Exception | None = None
 
     @property
     def refused(self) -> bool:
@@ -68,6 +82,13 @@ class service_errors:  # lower case: used like contextlib.suppress
             return False
         if issubclass(kind, PermissionDenied):
             raise Http404 from None
+        if self.conflict is not None and issubclass(kind, self.conflict):
+            self.error = error
+            if self.form is not None:
+                refuse_stale_save(self.form, self.conflict_message, error.current_version)
+            elif self.request is not None:
+                messages.error(self.request, self.conflict_message)
+            return True
         if not issubclass(kind, ValidationError):
             return False
         self.error = error

@@ -268,18 +268,14 @@ class SignalActionView(WritableSignalMixin, View):
         signal = self.get_signal()
         form = SignalActionForm(request.POST)
         version = form.cleaned_data.get("version") if form.is_valid() else None
-        try:
-            with service_errors(request) as call:
-                self.action(signal=signal, user=request.user, version=version)
-        except services.SignalConflict:
-            messages.error(
-                request,
-                _(
-                    "Someone else changed this signal in the meantime. Check the current "
-                    "version below and try again."
-                ),
-            )
-            return redirect(signal)
+        changed = _(
+            "Someone else changed this signal in the meantime. Check the current version "
+            "below and try again."
+        )
+        with service_errors(
+            request, conflict=services.SignalConflict, conflict_message=changed
+        ) as call:
+            self.action(signal=signal, user=request.user, version=version)
         if not call.refused:
             messages.success(request, self.success_message)
         return redirect(signal)
@@ -333,12 +329,11 @@ class SignalDeleteView(WritableSignalMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = SignalActionForm(request.POST)
         version = form.cleaned_data.get("version") if form.is_valid() else None
-        try:
-            with service_errors(request) as call:
-                services.signal_delete(signal=self.signal, user=request.user, version=version)
-        except services.SignalConflict:
-            messages.error(request, _("Someone else changed this signal in the meantime."))
-            return redirect(self.signal)
+        changed = _("Someone else changed this signal in the meantime.")
+        with service_errors(
+            request, conflict=services.SignalConflict, conflict_message=changed
+        ) as call:
+            services.signal_delete(signal=self.signal, user=request.user, version=version)
         if call.refused:
             return redirect(self.signal)
         messages.success(request, _("The draft was deleted."))

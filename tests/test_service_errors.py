@@ -87,6 +87,28 @@ def test_on_a_form_a_refusal_goes_to_the_fields_it_names_and_the_rest_above():
     assert form.non_field_errors() == ["Niet toegestaan."]
 
 
+class Stale(Exception):
+    def __init__(self, current_version: int):
+        self.current_version = current_version
+
+
+def test_a_conflict_keeps_the_input_and_lets_a_second_save_replace_the_other_version():
+    form = PlainForm({"title": "mijn tekst", "version": "3"})
+    assert form.is_valid()
+    with service_errors(form=form, conflict=Stale, conflict_message="Iemand anders.") as call:
+        raise Stale(current_version=5)
+    assert call.refused
+    assert form.non_field_errors() == ["Iemand anders."]
+    assert form.data["title"] == "mijn tekst"
+    assert form.data["version"] == 5
+
+    request = a_request()
+    with service_errors(request, conflict=Stale, conflict_message="Iemand anders.") as call:
+        raise Stale(current_version=5)
+    assert call.refused
+    assert [m.message for m in get_messages(request)] == ["Iemand anders."]
+
+
 def test_without_request_or_form_the_view_gets_the_refusal_to_show_itself():
     with service_errors() as call:
         raise ValidationError("Niet toegestaan.")
