@@ -427,8 +427,9 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 AUDITLOG_STORE_JSON_CHANGES = True
 
 # --- Retention --------------------------------------------------------------------------------
-# How long each kind of record is kept, in days (rodedraden/retention.py; a beat task removes
-# what is past its term every night and records what it removed).
+# How long each kind of record is kept, in days (each app registers its policy with
+# rodedraden/retention/registry.py; a beat task removes what is past its term every night and
+# records what it removed).
 RETENTION_DAYS = {
     # Adopted beraden, counted from their adoption, with everything that belongs to them: the
     # signals discussed in them, tags, analyses, recommendations and the definitive memo.
