@@ -7,6 +7,7 @@ production are the ones that are tested.
 import os
 import re
 import shlex
+import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -87,3 +88,17 @@ def database_url_for_subprocess(alias: str = "default") -> str:
         query = f"?{urlencode(options)}" if options else ""
         return f"postgres://{credentials}{host}{port}/{name}{query}"
     raise ValueError(f"no DATABASE_URL for database engine {engine!r}")
+
+
+def run_python(*args: str, env: dict[str, str], timeout: float = 60):
+    """``python *args`` (this virtualenv's) in the project's folder with ``env``, its output
+    captured; the result is returned whatever the exit status."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -195,13 +195,19 @@ def files_under(folder: Path) -> list[Path]:
     return sorted(path for path in folder.rglob("*") if path.is_file())
 
 
-def start_memo_worker(
-    cleanup, tmp_path, *, broker: str, media: Path, name: str, **env: str
+def start_service(
+    cleanup, tmp_path, service: str, *, broker: str, media: Path, name: str = "", **env: str
 ) -> Process:
-    """The ``worker-memos`` service of docker-compose.yml, on this test's database."""
+    """A Celery service of docker-compose.yml (``worker``, ``worker-memos``, ``beat``) on this
+    test's database and broker; beat's schedule file in this test's folder, not the shared
+    /tmp."""
+    name = name or service
+    command = compose_command(service)
+    if "--schedule" in command:
+        command[command.index("--schedule") + 1] = str(tmp_path / "celerybeat-schedule")
     process = Process.start(
         name,
-        compose_command("worker-memos"),
+        command,
         log=tmp_path / f"{name}.log",
         env=venv_env(
             DJANGO_SETTINGS_MODULE="rodedraden.settings.local",
@@ -216,6 +222,15 @@ def start_memo_worker(
     )
     cleanup.callback(process.stop)
     return process
+
+
+def start_memo_worker(
+    cleanup, tmp_path, *, broker: str, media: Path, name: str, **env: str
+) -> Process:
+    """The ``worker-memos`` service of docker-compose.yml, on this test's database."""
+    return start_service(
+        cleanup, tmp_path, "worker-memos", broker=broker, media=media, name=name, **env
+    )
 
 
 @contextlib.contextmanager

@@ -8,10 +8,9 @@ the Docker image installs); settings refuse S3_BUCKET when that extra is missing
 import os
 import re
 import subprocess
-import sys
 import tomllib
 
-from tests.compose import DOCKERFILE, PROJECT_ROOT
+from tests.compose import DOCKERFILE, PROJECT_ROOT, run_python
 
 # What production must not install, and what made it large before (about 110 MB together).
 NOT_IN_PRODUCTION = {
@@ -81,15 +80,7 @@ def _settings_with(**environment) -> subprocess.CompletedProcess:
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "rodedraden.settings.local", **environment}
     env.pop("SENTRY_DSN", None)
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_python("-c", code, env=env)
 
 
 def test_s3_without_the_extra_is_refused_with_a_clear_error():

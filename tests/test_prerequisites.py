@@ -6,13 +6,12 @@ import dataclasses
 import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests import prerequisites
-from tests.compose import PROJECT_ROOT
+from tests.compose import run_python
 
 EMPTY_FONTCONFIG = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
@@ -31,15 +30,7 @@ def run_script(tmp_path: Path, *args: str, **environ: str) -> subprocess.Complet
     """``python -m tests.prerequisites`` as `make test` runs it, in another environment."""
     env = {k: v for k, v in os.environ.items() if k != "RODEDRADEN_FORBID_SKIPS"}
     env.update(environ)
-    return subprocess.run(
-        [sys.executable, "-m", "tests.prerequisites", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_python("-m", "tests.prerequisites", *args, env=env)
 
 
 # --- In another process, on what this machine really has ---------------------------------------

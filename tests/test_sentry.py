@@ -10,8 +10,6 @@ import logging
 import os
 import secrets
 import string
-import subprocess
-import sys
 
 import pytest
 import sentry_sdk
@@ -25,7 +23,7 @@ from sentry_sdk.transport import Transport
 
 from rodedraden import sentry
 from signals.models import Signal
-from tests.compose import PROJECT_ROOT
+from tests.compose import run_python
 
 DSN = "https://public@sentry.invalid/1"
 
@@ -179,15 +177,7 @@ def _sentry_state(**environment) -> dict:
         "**{k: o.get(k) for k in ('send_default_pii', 'max_request_body_size', "
         "'include_local_variables', 'environment', 'release', 'traces_sample_rate')}}))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_python("-c", code, env=env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -383,7 +383,8 @@ MembershipFactory(body=body, user__username="lid", user__password={PASSWORD!r})
 """
 
 
-def test_after_a_postgresql_restart_the_next_request_succeeds(tmp_path, cleanup):
+def cluster_with_a_member(cleanup) -> PostgresCluster:
+    """A PostgreSQL of this test's own, migrated, with the member "lid" of the Rekenkamer."""
     cluster = PostgresCluster(cleanup)
     cluster.start()
     env = venv_env(
@@ -395,6 +396,11 @@ def test_after_a_postgresql_restart_the_next_request_succeeds(tmp_path, cleanup)
     )
     manage(env, "migrate", "--noinput")
     manage(env, "shell", "-c", CREATE_MEMBER)
+    return cluster
+
+
+def test_after_a_postgresql_restart_the_next_request_succeeds(tmp_path, cleanup):
+    cluster = cluster_with_a_member(cleanup)
     # One gunicorn worker that keeps its database connection for a minute.
     port = start_web(
         cleanup, tmp_path, workers=1, DATABASE_URL=cluster.url, CONN_MAX_AGE="60", CACHE_URL=""

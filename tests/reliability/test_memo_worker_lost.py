@@ -18,13 +18,12 @@ import pytest
 
 from reports import services as report_services
 from reports.models import Memo, MemoState
-from tests.compose import compose_command, database_url_for_subprocess, venv_env
 from tests.processes import (
     TASK_TIMEOUT,
-    Process,
     files_under,
     sending_to_broker,
     start_memo_worker,
+    start_service,
     wait_for,
 )
 from tests.reliability.test_faults import assert_the_only_pdf, big_session, unacknowledged
@@ -37,31 +36,6 @@ FAST = {
     "MEMO_SWEEP_SECONDS": "1",
 }
 NOTICED_WITHIN = 60  # seconds from the kill; 3 + 1 with these settings, on a busy machine
-
-
-def start_service(cleanup, tmp_path, service: str, *, broker: str, media, **env: str) -> Process:
-    """beat or the default worker of docker-compose.yml on this test's database and broker
-    (beat's schedule file in this test's folder, not the shared /tmp)."""
-    command = compose_command(service)
-    if "--schedule" in command:
-        command[command.index("--schedule") + 1] = str(tmp_path / "celerybeat-schedule")
-    process = Process.start(
-        service,
-        command,
-        log=tmp_path / f"{service}.log",
-        env=venv_env(
-            DJANGO_SETTINGS_MODULE="rodedraden.settings.local",
-            DEBUG="false",
-            ENV_FILE="/nonexistent",
-            DATABASE_URL=database_url_for_subprocess(),
-            CELERY_BROKER_URL=broker,
-            CACHE_URL="",
-            MEDIA_ROOT=str(media),
-            **env,
-        ),
-    )
-    cleanup.callback(process.stop)
-    return process
 
 
 @pytest.mark.django_db(transaction=True)

@@ -34,11 +34,12 @@ from django.utils.module_loading import import_string
 from rodedraden import outages
 from rodedraden.outages import database_unavailable
 from signals.models import Signal
-from tests.compose import PROJECT_ROOT, venv_env
+from tests.compose import PROJECT_ROOT
 from tests.conftest import Client
 from tests.factories import PASSWORD
 from tests.processes import SIGNED_IN, Browser, start_web
-from tests.reliability.test_faults import CREATE_MEMBER, PostgresCluster, manage
+from tests.reliability.test_faults import PostgresCluster, cluster_with_a_member
+from tests.signals.test_signal_views import form_data
 from tests.test_gunicorn import free_port
 
 UNAVAILABLE_TITLE = "Tijdelijk niet beschikbaar"
@@ -205,18 +206,7 @@ def test_health_leaves_the_session_alone(member):
 # --- A committed write, then the session cannot be saved ------------------------------------------
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 
-SIGNAL_FORM = {
-    "title": "Terugbelverzoeken niet opgevolgd",
-    "description": "Inwoners worden niet teruggebeld na een verzoek daartoe.",
-    "period_start": "2026-01-01",
-    "period_end": "2026-06-30",
-    "case_count": "7",
-    "impact": "midden",
-    "source_reference": "Kwartaalrapportage Q2",
-    "details_indeling": ["doelmatigheid"],
-    "details_rapport": "",
-    "details_opvolging": "",
-}
+SIGNAL_FORM = form_data()
 
 
 @pytest.mark.django_db
@@ -335,17 +325,7 @@ def start_again(cluster: PostgresCluster) -> None:
 def test_with_postgresql_stopped_pages_answer_503_and_health_its_json_then_recover(
     tmp_path, cleanup
 ):
-    cluster = PostgresCluster(cleanup)
-    cluster.start()
-    env = venv_env(
-        DJANGO_SETTINGS_MODULE="rodedraden.settings.test",
-        DATABASE_URL=cluster.url,
-        ENV_FILE="/nonexistent",
-        CELERY_BROKER_URL="",
-        CACHE_URL="",
-    )
-    manage(env, "migrate", "--noinput")
-    manage(env, "shell", "-c", CREATE_MEMBER)
+    cluster = cluster_with_a_member(cleanup)
     web = start_web(
         cleanup, tmp_path, workers=1, DATABASE_URL=cluster.url, CONN_MAX_AGE="60", CACHE_URL=""
     )

@@ -9,13 +9,11 @@ there, from that environment, as in production).
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 import redis
 
-from tests.compose import PROJECT_ROOT, venv_env
+from tests.compose import run_python, venv_env
 from tests.processes import Process, RedisServer, wait_for
 from tests.test_gunicorn import free_port
 
@@ -103,15 +101,7 @@ def write_through_the_application(sentinel: Sentinel, key: str) -> list:
         CACHE_URL=f"redis://{MASTER}/2",
         CELERY_BROKER_URL=f"sentinel://127.0.0.1:{sentinel.port}/0",
     )
-    result = subprocess.run(
-        [sys.executable, "-c", CLIENT, key],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_python("-c", CLIENT, key, env=env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.splitlines()[-1])
 

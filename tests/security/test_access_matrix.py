@@ -40,12 +40,10 @@ from datetime import timedelta
 import openpyxl
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -54,7 +52,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from deliberation import services as deliberation_services
 from deliberation.models import Addressee, BeraadSignal, BeraadState
 from reports.models import Memo, MemoKind, MemoState
-from rodedraden import celery_app
 from rodedraden.accounts.models import Role
 from rodedraden.retention.models import RetentionRun
 from signals import transfer
@@ -69,6 +66,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.reports.helpers import FAKE_PDF, ready_memo
+from tests.scenario import module_scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -144,19 +142,8 @@ def world(django_db_setup, django_db_blocker) -> World:
     its end; each test runs in a savepoint of its own inside it (pytest-django's ``db``), so
     that what a test changes is gone before the next. The memo files live in a storage of
     their own."""
-    storage = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
-    saved_eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
-        with (
-            django_db_blocker.unblock(),
-            override_settings(STORAGES={**settings.STORAGES, "default": storage}),
-            transaction.atomic(),
-        ):
-            yield build_world()
-            transaction.set_rollback(True)
-    finally:
-        celery_app.conf.task_always_eager = saved_eager
+    with module_scenario(django_db_blocker):
+        yield build_world()
 
 
 def build_world() -> World:

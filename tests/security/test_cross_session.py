@@ -20,15 +20,11 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
-from django.conf import settings
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
 from deliberation import services
 from deliberation.models import Addressee, BeraadState, Response
-from rodedraden import celery_app
 from rodedraden.accounts.models import Role
 from tests.deliberation.helpers import advance, submitted, tag
 from tests.factories import (
@@ -38,6 +34,7 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from tests.scenario import module_scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -86,19 +83,8 @@ class World:
 def world(django_db_setup, django_db_blocker) -> World:
     """Built once for the module in a transaction rolled back at its end (as the access
     matrix does); each test runs in a savepoint inside it."""
-    storage = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
-    saved_eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
-        with (
-            django_db_blocker.unblock(),
-            override_settings(STORAGES={**settings.STORAGES, "default": storage}),
-            transaction.atomic(),
-        ):
-            yield build_world()
-            transaction.set_rollback(True)
-    finally:
-        celery_app.conf.task_always_eager = saved_eager
+    with module_scenario(django_db_blocker):
+        yield build_world()
 
 
 def build_world() -> World:

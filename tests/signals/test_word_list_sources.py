@@ -9,14 +9,12 @@ import importlib.metadata
 import json
 import os
 import re
-import subprocess
-import sys
 import tomllib
 
 import pytest
 
 from signals.anonymisation import sources
-from tests.compose import PROJECT_ROOT
+from tests.compose import PROJECT_ROOT, run_python
 
 
 def _pinned(package: str) -> str:
@@ -87,15 +85,7 @@ def test_the_scanner_runs_without_deduce_and_wordfreq():
         "'loaded': sorted(m for m in ('deduce', 'wordfreq') if sys.modules.get(m))}))"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "rodedraden.settings.test"}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_python("-c", code, env=env)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["loaded"] == []
