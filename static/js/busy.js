@@ -8,6 +8,12 @@
 //   saved under the name the server gives; a failure shows data-busy-failed="…". A second click
 //   while it runs is ignored. Opened in a new tab or window (a modifier key), it is left alone.
 //
+// - A form that creates something carries a random key (rodedraden/idempotency): sent again
+//   with it, the server gives the first answer instead of a second record. Its pages are never
+//   cached, so Back fetches the form anew, with a new key, while the browser puts back what was
+//   typed; here the key it was sent with is put back too (kept per tab, in sessionStorage), so
+//   pressing the button again after Back is a replay, not a second signal.
+//
 // Without JavaScript the same forms and links work as they are: the browser shows its own
 // progress, and the server refuses what was sent twice where that matters (versions, states).
 (function () {
@@ -42,6 +48,48 @@
   function buttons(form) {
     return form.querySelectorAll("button[type='submit'], button:not([type]), input[type='submit']");
   }
+
+  var KEY_FIELD = "idempotency_key";
+
+  function keyStore(form) {
+    return "rodedraden:sent-key:" + (form.getAttribute("action") || window.location.pathname);
+  }
+
+  function remembered(name) {
+    try {
+      return window.sessionStorage.getItem(name);
+    } catch (error) {
+      return null; // storage refused (private mode, a policy): keys as the server made them
+    }
+  }
+
+  function remember(name, value) {
+    try {
+      window.sessionStorage.setItem(name, value);
+    } catch (error) {
+      // as above
+    }
+  }
+
+  var navigation = window.performance && window.performance.getEntriesByType
+    ? window.performance.getEntriesByType("navigation")[0]
+    : null;
+  if (navigation && navigation.type === "back_forward") {
+    document.querySelectorAll("form input[name='" + KEY_FIELD + "']").forEach(function (input) {
+      var sent = remembered(keyStore(input.form));
+      if (sent) {
+        input.value = sent;
+      }
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var input = form instanceof HTMLFormElement && form.querySelector("input[name='" + KEY_FIELD + "']");
+    if (input && input.value) {
+      remember(keyStore(form), input.value);
+    }
+  });
 
   // The status regions exist empty from the start, so that their text is announced.
   document.querySelectorAll("form[data-busy], a[data-busy]").forEach(statusOf);
